@@ -1,0 +1,46 @@
+# Curation pipeline: `make help` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Installed marker: rebuilt when the package definition changes.
+STAMP := $(VENV)/.installed
+RAW ?= raw
+OUT ?= curated
+
+help: ## Show this help
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the pipeline with its dev tools
+
+curate: $(STAMP) ## Rebuild curated/ from raw/ (installs first if needed)
+	$(BIN)/curate run --raw $(RAW) --out $(OUT)
+
+test: $(STAMP) ## Run the test suite
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP) ## Check style with ruff
+	$(BIN)/ruff check pipeline tests bench
+	$(BIN)/ruff format --check pipeline tests bench
+
+format: $(STAMP) ## Reformat the code with ruff
+	$(BIN)/ruff format pipeline tests bench
+	$(BIN)/ruff check --fix pipeline tests bench
+
+bench: $(STAMP) ## Run the benchmarks (needs ../shared/benchmarks)
+	$(BIN)/python bench/boilerplate.py
+
+clean: ## Remove the virtualenv, caches and build artefacts (never raw/, curated/ or review/)
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+.PHONY: help install curate test lint format bench clean

@@ -1,0 +1,126 @@
+"""Command line: `curate` (or `python -m pipeline`). Thin: parse, call a stage runner, report.
+
+Exit status: 0 when every input was curated, 1 when the run finished but some inputs failed
+(their rows in documents.parquet say why), 2 when the run could not start or could not write
+(bad arguments, missing input folder, a table that breaks the data contract).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.ingest import DEFAULT_MAX_BYTES
+from pipeline.run import RunResult, Settings, run_ingest_only, run_through_strip
+from pipeline.schemas import data_dictionary_markdown
+from pipeline.write import TableValidationError
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_CANNOT_RUN = 0, 1, 2
+
+STAGE_HELP = {
+    "run": (
+        "Run the whole pipeline.",
+        "Reads every .html, .htm, .html.gz and .txt file under --raw.\n"
+        "Writes documents.parquet, blocks.parquet and stats.json to --out.",
+    ),
+    "ingest": (
+        "Stage 1: discover, read and decode the inputs.",
+        "Reads the files under --raw.\n"
+        "Writes documents.parquet to --out (one row per input; cleaning columns are zero).",
+    ),
+    "strip": (
+        "Stages 1-2: ingest, then strip boilerplate.",
+        "Reads the files under --raw.\n"
+        "Writes documents.parquet, blocks.parquet (every block, kept or removed with a reason)\n"
+        "and stats.json (counts per stage and per removal reason) to --out.",
+    ),
+}
+
+
+def _add_io_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
+    # Subcommands repeat the options so both `curate --raw X run` and `curate run --raw X` work;
+    # SUPPRESS keeps a subcommand from overwriting a value given before it.
+    default = (lambda value: value) if defaults else (lambda value: argparse.SUPPRESS)
+    parser.add_argument("--raw", type=Path, default=default(Path("raw")), help="input folder (default: raw)")
+    parser.add_argument("--out", type=Path, default=default(Path("curated")), help="output folder (default: curated)")
+    parser.add_argument(
+        "--max-bytes",
+        type=int,
+        default=default(DEFAULT_MAX_BYTES),
+        help=f"inputs larger than this are reported as errors (default: {DEFAULT_MAX_BYTES})",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", default=default(False), help="print only errors")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="curate",
+        description="Curate web articles about the muscles running works into Parquet tables.",
+        epilog="Without a subcommand, `curate` runs the whole pipeline. " + __doc__.split("\n\n")[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_io_options(parser, defaults=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (summary, io) in STAGE_HELP.items():
+        sub = commands.add_parser(
+            name, help=summary, description=f"{summary}\n\n{io}", formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        _add_io_options(sub, defaults=False)
+    schema = commands.add_parser(
+        "schema",
+        help="Print the data dictionary of every table.",
+        description="Print the data dictionary of every table (reads nothing, writes to stdout).",
+    )
+    schema.add_argument("--markdown", action="store_true", help="Markdown tables, as in the README (default)")
+    return parser
+
+
+RUNNERS: dict[str, Callable[[Settings], RunResult]] = {
+    "run": run_through_strip,
+    "strip": run_through_strip,
+    "ingest": run_ingest_only,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    if command == "schema":
+        print(data_dictionary_markdown())
+        return EXIT_OK
+    settings = Settings(raw_dir=args.raw, out_dir=args.out, max_bytes=args.max_bytes, progress=not args.quiet)
+    if not settings.raw_dir.is_dir():
+        print(f"curate: input folder {settings.raw_dir} does not exist", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    try:
+        result = RUNNERS[command](settings)
+    except TableValidationError as exc:
+        print(f"curate: nothing written, a table breaks the data contract: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    _report(result, quiet=args.quiet)
+    return EXIT_SOME_FAILED if result.failed else EXIT_OK
+
+
+def _report(result: RunResult, quiet: bool) -> None:
+    for doc in result.documents:
+        if doc.status == "error":
+            print(f"error: {doc.error}", file=sys.stderr)
+        elif doc.status == "unsupported" and not quiet:
+            print(f"skipped: {doc.error}", file=sys.stderr)
+    if quiet:
+        return
+    statuses: dict[str, int] = {}
+    for doc in result.documents:
+        statuses[doc.status] = statuses.get(doc.status, 0) + 1
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
+    print(f"documents: {len(result.documents)} ({counts})")
+    if result.stats:
+        strip = result.stats["strip"]
+        reasons = ", ".join(f"{reason} {n}" for reason, n in strip["removed_by_reason"].items())
+        print(f"blocks: {strip['blocks_kept']} kept, {strip['blocks_removed']} removed ({reasons})")
+    for path in result.written:
+        print(f"wrote {path}")

@@ -1,0 +1,260 @@
+"""Stage 1, ingest: discover the files under the raw folder, read and decode them, hash them.
+
+Every input becomes exactly one `Document`. Problems never raise out of this stage: they turn
+into a document with `status = "error"` and a message that names the file and the problem, so
+the rest of the batch still runs.
+"""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import gzip
+import hashlib
+import io
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from pipeline.records import (
+    STATUS_DUPLICATE,
+    STATUS_ERROR,
+    STATUS_UNSUPPORTED,
+    Document,
+    Source,
+)
+
+# Extension -> format. ".html.gz" is checked before the single suffixes.
+SUPPORTED_SUFFIXES = {".html.gz": "html", ".html": "html", ".htm": "html", ".txt": "text"}
+
+# A saved article page is rarely above a few MB; anything far larger is a crawl artefact or a
+# wrong file, and would stall a worker. Overridable with --max-bytes.
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+
+# Share of control characters (other than tab/newline/CR/form feed) above which decoded text
+# is taken to be binary: real text dumps have essentially none.
+MAX_CONTROL_CHAR_RATIO = 0.01
+
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Legacy encodings tried in order when the bytes are not UTF-8. cp1252 is what Windows-era
+# pages and text exports use; its undefined bytes make it fail on truly foreign data.
+LEGACY_ENCODINGS = ("cp1252",)
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+
+
+class InputError(Exception):
+    """An input file that cannot be used; the message names the problem."""
+
+
+def detect_format(name: str) -> str | None:
+    lower = name.lower()
+    for suffix, fmt in SUPPORTED_SUFFIXES.items():
+        if lower.endswith(suffix):
+            return fmt
+    return None
+
+
+def discover(raw_dir: Path) -> list[Source]:
+    """All files under `raw_dir`, sorted by relative path. Hidden files are skipped.
+
+    Directory symlinks are followed once; a directory already visited (a symlink loop) is not
+    entered again. File symlinks that loop are returned and reported when read.
+    """
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise FileNotFoundError(f"{raw_dir}: input folder does not exist")
+    sources = [
+        Source(path=str(path), rel_path=path.relative_to(raw_dir).as_posix(), format=detect_format(path.name))
+        for path in _walk_files(raw_dir)
+    ]
+    return sorted(sources, key=lambda s: s.rel_path)
+
+
+def _walk_files(root: Path) -> Iterator[Path]:
+    seen_dirs: set[str] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        real = os.path.realpath(folder)
+        if real in seen_dirs:
+            continue
+        seen_dirs.add(real)
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                path = Path(entry.path)
+                try:
+                    is_dir = entry.is_dir(follow_symlinks=True)
+                except OSError:
+                    is_dir = False  # broken or looping link: report it as a file
+                if is_dir:
+                    stack.append(path)
+                else:
+                    yield path
+
+
+def content_hash(text: str) -> str:
+    """Stable id of a text: SHA-256 of its normalised form (NFC, whitespace collapsed)."""
+    normalised = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:16]
+
+
+def read_source(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read and decode one file. Never raises for bad input: returns an error document."""
+    if source.format is None:
+        return Document(
+            doc_id=_path_id(source.rel_path),
+            source_path=source.rel_path,
+            format=None,
+            status=STATUS_UNSUPPORTED,
+            error=f"{source.rel_path}: unsupported file type (expected .html, .htm, .html.gz or .txt)",
+        )
+    try:
+        data = _read_bytes(Path(source.path), max_bytes)
+        if source.rel_path.lower().endswith(".gz"):
+            data = _gunzip(data, max_bytes)
+        text, encoding = decode(data)
+        _check_content(text, source.format)
+    except InputError as exc:
+        return Document(
+            doc_id=_path_id(source.rel_path),
+            source_path=source.rel_path,
+            format=source.format,
+            status=STATUS_ERROR,
+            error=f"{source.rel_path}: {exc}",
+        )
+    return Document(
+        doc_id=content_hash(text),
+        source_path=source.rel_path,
+        format=source.format,
+        encoding=encoding,
+        text=text,
+        n_chars_raw=len(text),
+    )
+
+
+def ingest(sources: Iterable[Source], max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
+    """Read every source; mark exact re-saves of an earlier file as duplicates of it."""
+    documents = [read_source(source, max_bytes) for source in sources]
+    return mark_duplicates(documents)
+
+
+def mark_duplicates(documents: list[Document]) -> list[Document]:
+    first_path_by_id: dict[str, str] = {}
+    for doc in documents:
+        if doc.status != "ok":
+            continue
+        first = first_path_by_id.setdefault(doc.doc_id, doc.source_path)
+        if first != doc.source_path:
+            doc.status = STATUS_DUPLICATE
+            doc.duplicate_of = first
+    return documents
+
+
+def _path_id(rel_path: str) -> str:
+    return hashlib.sha256(("path:" + rel_path).encode("utf-8")).hexdigest()[:16]
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"file is {size / 1e6:.1f} MB, above the {max_bytes / 1e6:.1f} MB limit (--max-bytes)")
+        with open(path, "rb") as handle:
+            return handle.read(max_bytes + 1)
+    except InputError:
+        raise
+    except OSError as exc:
+        raise InputError(_describe_os_error(exc)) from exc
+
+
+def _describe_os_error(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symlink loop: the link never reaches a real file"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "unreadable: permission denied"
+    if exc.errno == errno.ENOENT:
+        return "unreadable: broken symlink or file vanished"
+    if exc.errno == errno.EISDIR:
+        return "unreadable: is a directory"
+    return f"unreadable: {exc.strerror or exc}"
+
+
+def _gunzip(data: bytes, max_bytes: int) -> bytes:
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+            out = handle.read(max_bytes + 1)
+    except (OSError, EOFError) as exc:
+        raise InputError(f"not a valid gzip file ({exc})") from exc
+    if len(out) > max_bytes:
+        raise InputError(f"decompresses to more than the {max_bytes / 1e6:.1f} MB limit (--max-bytes)")
+    return out
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode bytes to text: BOM first, then UTF-8, a declared charset, then legacy fallbacks.
+
+    Returns (text, encoding used). Raises InputError for binary data or undecodable bytes.
+    """
+    if not data:
+        raise InputError("empty file")
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return _checked(data.decode(encoding)), encoding
+            except UnicodeDecodeError as exc:
+                raise InputError(f"has a {encoding} byte-order mark but invalid bytes ({exc.reason})") from exc
+    if b"\x00" in data[:8192]:
+        raise InputError("binary file (contains NUL bytes), not text or HTML")
+    try:
+        return _checked(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    for encoding in _declared_charsets(data) + list(LEGACY_ENCODINGS):
+        try:
+            return _checked(data.decode(encoding)), encoding
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise InputError(
+        f"invalid UTF-8 at byte {utf8_error.start} and no fallback encoding ({', '.join(LEGACY_ENCODINGS)}) decodes it"
+    )
+
+
+def _declared_charsets(data: bytes) -> list[str]:
+    match = META_CHARSET.search(data[:4096])
+    if not match:
+        return []
+    name = match.group(1).decode("ascii", "ignore").lower()
+    return [] if name in ("utf-8", "utf8") else [name]
+
+
+def _checked(text: str) -> str:
+    sample = text[:65536]
+    if sample:
+        controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
+        if controls / len(sample) > MAX_CONTROL_CHAR_RATIO:
+            raise InputError("binary file (control characters), not text or HTML")
+    return text.lstrip("\ufeff")
+
+
+TAGS = re.compile(r"<!--.*?-->|<[^>]+>", re.S)
+# Parts of a page that never show as body text.
+INVISIBLE = re.compile(r"<(head|script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
+
+
+def _check_content(text: str, fmt: str) -> None:
+    if not text.strip():
+        raise InputError("empty file (only whitespace)")
+    if fmt == "html":
+        visible = TAGS.sub(" ", INVISIBLE.sub(" ", text))
+        if not visible.strip():
+            raise InputError("HTML has no body: no visible text outside <head>")

@@ -1,0 +1,100 @@
+"""Load rule patterns kept as JSONL data files, with validation.
+
+Each line is one JSON object. A bad line stops loading with an error that names the file and
+the line, because a silently skipped rule would change results without anyone noticing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(str(resources.files("pipeline") / "data"))
+
+
+class PatternError(ValueError):
+    """A pattern file that does not validate."""
+
+
+def read_jsonl(path: Path, required: dict[str, type], optional: dict[str, type]) -> list[dict[str, Any]]:
+    """Read a JSONL file and check each object's keys and types."""
+    rows: list[dict[str, Any]] = []
+    with open(path, encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            where = f"{path.name}:{line_no}"
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise PatternError(f"{where}: not valid JSON ({exc.msg})") from exc
+            if not isinstance(row, dict):
+                raise PatternError(f"{where}: expected a JSON object")
+            _check_keys(row, required, optional, where)
+            rows.append(row)
+    ids = [row["id"] for row in rows if "id" in row]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise PatternError(f"{path.name}: duplicate ids {duplicates}")
+    return rows
+
+
+def _check_keys(row: dict[str, Any], required: dict[str, type], optional: dict[str, type], where: str) -> None:
+    for key, kind in required.items():
+        if key not in row:
+            raise PatternError(f"{where}: missing key '{key}'")
+        if not isinstance(row[key], kind):
+            raise PatternError(f"{where}: '{key}' must be {kind.__name__}")
+    for key, value in row.items():
+        if key in required:
+            continue
+        if key not in optional:
+            raise PatternError(f"{where}: unknown key '{key}'")
+        if not isinstance(value, optional[key]):
+            raise PatternError(f"{where}: '{key}' must be {optional[key].__name__}")
+
+
+@dataclass(frozen=True)
+class BoilerplatePattern:
+    id: str
+    label: str
+    regex: re.Pattern[str]
+    max_words: int
+    zone: bool
+    edge_only: bool
+
+    def matches(self, text: str, n_words: int) -> bool:
+        return n_words <= self.max_words and self.regex.search(text) is not None
+
+
+def load_boilerplate_patterns(path: Path | None = None, labels: tuple[str, ...] = ()) -> list[BoilerplatePattern]:
+    path = path or DATA_DIR / "boilerplate_patterns.jsonl"
+    rows = read_jsonl(
+        path,
+        required={"id": str, "label": str, "pattern": str},
+        optional={"case_sensitive": bool, "max_words": int, "zone": bool, "edge_only": bool, "note": str},
+    )
+    patterns = []
+    for row in rows:
+        if labels and row["label"] not in labels:
+            raise PatternError(f"{path.name}: pattern '{row['id']}' has unknown label '{row['label']}'")
+        flags = 0 if row.get("case_sensitive") else re.IGNORECASE
+        try:
+            regex = re.compile(row["pattern"], flags)
+        except re.error as exc:
+            raise PatternError(f"{path.name}: pattern '{row['id']}' does not compile ({exc})") from exc
+        patterns.append(
+            BoilerplatePattern(
+                id=row["id"],
+                label=row["label"],
+                regex=regex,
+                max_words=row.get("max_words", 10_000),
+                zone=row.get("zone", False),
+                edge_only=row.get("edge_only", False),
+            )
+        )
+    return patterns

@@ -1,0 +1,79 @@
+"""In-memory records that flow between stages (one small interface: records in, records out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Document status values, also the enum of `documents.status`.
+STATUS_OK = "ok"
+STATUS_DUPLICATE = "duplicate"
+STATUS_ERROR = "error"
+STATUS_UNSUPPORTED = "unsupported"
+DOCUMENT_STATUSES = (STATUS_OK, STATUS_DUPLICATE, STATUS_ERROR, STATUS_UNSUPPORTED)
+
+BLOCK_KINDS = ("title", "heading", "paragraph", "list_item", "table_row")
+
+# Why a block was removed: the enum of `blocks.removal_reason`, counted in stats.json.
+REMOVAL_REASONS = {
+    "nav": "navigation menus, run-together menu text and breadcrumbs",
+    "social": "share buttons and social links",
+    "cookie_notice": "cookie and consent banners and dialogs",
+    "comments": "comment threads and comment forms",
+    "author_bio": "author bylines with avatars, author and team blurbs",
+    "related_posts": "related posts, related videos, read-more links",
+    "newsletter": "newsletter sign-up forms",
+    "seo_keywords": "search-phrase lines (a | b | c) and tag lists",
+    "caption": "image captions and photo credits",
+    "ad": "ads, offers and product boxes",
+    "footer": "legal footer lines",
+    "metadata": "title, date, byline and read-time lines (kept as document metadata)",
+    "duplicate": "a paragraph that repeats an earlier one",
+    "low_content": "short or stopword-poor text that its neighbours do not rescue (jusText-style)",
+    "outside_main": "outside the main content region: before the article starts or after it ends",
+    "not_extracted": "HTML text that trafilatura did not take into the main text",
+}
+
+
+@dataclass
+class Source:
+    """One file found under the raw folder."""
+
+    path: str  # absolute path on disk
+    rel_path: str  # path relative to the raw folder, POSIX separators: the stable name
+    format: str | None  # "html" or "text"; None when the extension is unsupported
+
+
+@dataclass
+class Document:
+    """A decoded input file plus the metadata recovered from it."""
+
+    doc_id: str
+    source_path: str
+    format: str | None
+    status: str = STATUS_OK
+    error: str | None = None
+    encoding: str | None = None
+    text: str = ""  # decoded content (HTML markup for html inputs)
+    n_chars_raw: int = 0
+    duplicate_of: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    sitename: str | None = None
+    url: str | None = None
+    language: str | None = None
+
+
+@dataclass
+class Block:
+    """A heading, paragraph, list item or table row, kept or removed with a reason."""
+
+    doc_id: str
+    block_idx: int
+    kind: str
+    text: str
+    kept: bool = True
+    removal_reason: str | None = None
+    section_path: list[str] = field(default_factory=list)
+    line_start: int | None = None
+    line_end: int | None = None

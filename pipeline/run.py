@@ -1,0 +1,180 @@
+"""Run the stages in order: a pipeline is a list of plain, typed stage functions.
+
+Each stage takes the records of the one before and returns its own; this module only wires
+them together, writes the tables and counts what happened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pipeline.atomic import write_json_atomically
+from pipeline.boilerplate import strip_boilerplate
+from pipeline.ingest import DEFAULT_MAX_BYTES, discover, mark_duplicates, read_source
+from pipeline.records import STATUS_ERROR, Block, Document
+from pipeline.write import write_table
+
+T = TypeVar("T")
+
+
+@dataclass
+class Settings:
+    raw_dir: Path = Path("raw")
+    out_dir: Path = Path("curated")
+    max_bytes: int = DEFAULT_MAX_BYTES
+    progress: bool = True
+
+
+@dataclass
+class RunResult:
+    documents: list[Document]
+    blocks: list[Block]
+    stats: dict[str, Any] = field(default_factory=dict)
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Document]:
+        return [d for d in self.documents if d.status == STATUS_ERROR]
+
+
+def progress(items: Iterable[T], total: int, label: str, enabled: bool) -> Iterator[T]:
+    """A progress bar on an interactive terminal; plain iteration otherwise (CI, pipes)."""
+    if not enabled or not sys.stderr.isatty():
+        yield from items
+        return
+    from tqdm import tqdm
+
+    yield from tqdm(items, total=total, desc=label, unit="doc", leave=False)
+
+
+def ingest_stage(settings: Settings) -> list[Document]:
+    sources = discover(settings.raw_dir)
+    documents = [
+        read_source(source, settings.max_bytes)
+        for source in progress(sources, len(sources), "ingest", settings.progress)
+    ]
+    return mark_duplicates(documents)
+
+
+def strip_stage(documents: list[Document], settings: Settings) -> list[Block]:
+    blocks: list[Block] = []
+    for doc in progress(documents, len(documents), "strip", settings.progress):
+        _, doc_blocks = strip_boilerplate(doc)
+        blocks.extend(doc_blocks)
+    return blocks
+
+
+def run_through_strip(settings: Settings) -> RunResult:
+    """Stages 1-2, then write documents, blocks and stats."""
+    documents = ingest_stage(settings)
+    blocks = strip_stage(documents, settings)
+    result = RunResult(documents=documents, blocks=blocks)
+    result.stats = build_stats(documents, blocks)
+    out = settings.out_dir
+    result.written.append(write_table("documents", document_rows(documents, blocks), out))
+    result.written.append(write_table("blocks", block_rows(blocks), out))
+    stats_path = out / "stats.json"
+    write_json_atomically(stats_path, result.stats)
+    result.written.append(stats_path)
+    return result
+
+
+def run_ingest_only(settings: Settings) -> RunResult:
+    documents = ingest_stage(settings)
+    result = RunResult(documents=documents, blocks=[])
+    result.written.append(write_table("documents", document_rows(documents, []), settings.out_dir))
+    return result
+
+
+def document_rows(documents: list[Document], blocks: list[Block]) -> list[dict[str, Any]]:
+    kept_chars: Counter[str] = Counter()
+    kept: Counter[str] = Counter()
+    removed: Counter[str] = Counter()
+    for block in blocks:
+        if block.kept:
+            kept[block.doc_id] += 1
+            kept_chars[block.doc_id] += len(block.text)
+        else:
+            removed[block.doc_id] += 1
+    rows = []
+    for doc in documents:
+        has_blocks = doc.status in ("ok", "error") and doc.doc_id in kept
+        rows.append(
+            {
+                "doc_id": doc.doc_id,
+                "source_path": doc.source_path,
+                "format": doc.format,
+                "encoding": doc.encoding,
+                "language": doc.language,
+                "title": doc.title,
+                "author": doc.author,
+                "published": _as_date(doc.published),
+                "sitename": doc.sitename,
+                "url": doc.url,
+                "n_chars_raw": doc.n_chars_raw,
+                "n_chars_clean": kept_chars[doc.doc_id] if has_blocks else 0,
+                "n_blocks_kept": kept[doc.doc_id] if has_blocks else 0,
+                "n_blocks_removed": removed[doc.doc_id] if doc.status == "ok" else 0,
+                "duplicate_of": doc.duplicate_of,
+                "status": doc.status,
+                "error": doc.error,
+            }
+        )
+    return rows
+
+
+def block_rows(blocks: list[Block]) -> list[dict[str, Any]]:
+    return [
+        {
+            "doc_id": b.doc_id,
+            "block_idx": b.block_idx,
+            "kind": b.kind,
+            "section_path": b.section_path,
+            "text": b.text,
+            "kept": b.kept,
+            "removal_reason": b.removal_reason,
+            "line_start": b.line_start,
+            "line_end": b.line_end,
+        }
+        for b in blocks
+    ]
+
+
+def build_stats(documents: list[Document], blocks: list[Block]) -> dict[str, Any]:
+    reasons = Counter(b.removal_reason for b in blocks if not b.kept)
+    removed_chars = Counter()
+    for b in blocks:
+        if not b.kept:
+            removed_chars[b.removal_reason] += len(b.text)
+    return {
+        "ingest": {
+            "files": len(documents),
+            "by_status": dict(sorted(Counter(d.status for d in documents).items())),
+            "by_format": dict(sorted(Counter(d.format or "unsupported" for d in documents).items())),
+            "by_encoding": dict(sorted(Counter(d.encoding for d in documents if d.encoding).items())),
+        },
+        "strip": {
+            "blocks_kept": sum(b.kept for b in blocks),
+            "blocks_removed": sum(not b.kept for b in blocks),
+            "chars_kept": sum(len(b.text) for b in blocks if b.kept),
+            "chars_removed": sum(removed_chars.values()),
+            "removed_by_reason": dict(sorted(reasons.items())),
+            "chars_removed_by_reason": dict(sorted(removed_chars.items())),
+        },
+        "errors": [d.error for d in documents if d.status == STATUS_ERROR],
+    }
+
+
+def _as_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None

@@ -1,0 +1,89 @@
+"""The data contract: explicit pyarrow schemas of every Parquet table in curated/.
+
+Each field carries its description in the field metadata, so the README's data dictionary is
+generated from here (`curate schema --markdown`) and a test checks that the two agree.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from pipeline.records import BLOCK_KINDS, DOCUMENT_STATUSES, REMOVAL_REASONS
+
+
+def _field(name: str, type_: pa.DataType, description: str, nullable: bool = True) -> pa.Field:
+    return pa.field(name, type_, nullable=nullable, metadata={"description": description})
+
+
+DOCUMENTS = pa.schema(
+    [
+        _field(
+            "doc_id",
+            pa.string(),
+            "Stable id: hash of the normalised content (of the path, for unreadable files).",
+            False,
+        ),
+        _field("source_path", pa.string(), "Path of the input file relative to the raw folder.", False),
+        _field("format", pa.string(), "`html` or `text`; null for unsupported files."),
+        _field("encoding", pa.string(), "Encoding the file was decoded with (utf-8, utf-8-sig, cp1252, ...)."),
+        _field("language", pa.string(), "Stoplist language picked for text dumps (jusText names)."),
+        _field("title", pa.string(), "Article title (trafilatura metadata, or recovered from the dump)."),
+        _field("author", pa.string(), "Author, where the page or dump shows one."),
+        _field("published", pa.date32(), "Publication or update date, where shown."),
+        _field("sitename", pa.string(), "Site name (HTML only)."),
+        _field("url", pa.string(), "Canonical URL (HTML only)."),
+        _field("n_chars_raw", pa.int64(), "Characters of decoded input.", False),
+        _field("n_chars_clean", pa.int64(), "Characters of kept block text.", False),
+        _field("n_blocks_kept", pa.int32(), "Blocks kept as article content.", False),
+        _field("n_blocks_removed", pa.int32(), "Blocks removed as boilerplate.", False),
+        _field("duplicate_of", pa.string(), "For exact re-saves: source_path of the first copy."),
+        _field("status", pa.string(), f"One of {', '.join(DOCUMENT_STATUSES)}.", False),
+        _field("error", pa.string(), "For errors and unsupported files: what is wrong, naming the file."),
+    ]
+)
+
+BLOCKS = pa.schema(
+    [
+        _field("doc_id", pa.string(), "Document the block belongs to.", False),
+        _field("block_idx", pa.int32(), "Position of the block in its document (0-based).", False),
+        _field("kind", pa.string(), f"One of {', '.join(BLOCK_KINDS)}.", False),
+        _field("section_path", pa.list_(pa.string()), "Headings above the block, outermost first.", False),
+        _field("text", pa.string(), "Block text, whitespace collapsed, list bullets removed.", False),
+        _field("kept", pa.bool_(), "True for article content, false for removed boilerplate.", False),
+        _field(
+            "removal_reason", pa.string(), "Why a removed block was dropped (see the reason codes); null when kept."
+        ),
+        _field("line_start", pa.int32(), "First line of the block in the raw file (text inputs; 1-based)."),
+        _field("line_end", pa.int32(), "Last line of the block in the raw file (text inputs; 1-based)."),
+    ]
+)
+
+TABLES: dict[str, pa.Schema] = {"documents": DOCUMENTS, "blocks": BLOCKS}
+
+# Allowed values of enum-like columns, checked before every write.
+ENUMS: dict[tuple[str, str], frozenset[str]] = {
+    ("documents", "status"): frozenset(DOCUMENT_STATUSES),
+    ("documents", "format"): frozenset({"html", "text"}),
+    ("blocks", "kind"): frozenset(BLOCK_KINDS),
+    ("blocks", "removal_reason"): frozenset(REMOVAL_REASONS),
+}
+# Columns whose values (or value combinations) must be unique in their table.
+UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
+    "documents": ("source_path",),
+    "blocks": ("doc_id", "block_idx"),
+}
+
+
+def data_dictionary_markdown() -> str:
+    """The README's data dictionary, one table per Parquet file."""
+    parts = []
+    for name, schema in TABLES.items():
+        parts.append(f"#### `curated/{name}.parquet`\n")
+        parts.append("| column | type | null | description |")
+        parts.append("| --- | --- | --- | --- |")
+        for field in schema:
+            description = field.metadata[b"description"].decode()
+            nullable = "yes" if field.nullable else "no"
+            parts.append(f"| `{field.name}` | {field.type} | {nullable} | {description} |")
+        parts.append("")
+    return "\n".join(parts)

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+RAW = PROJECT / "raw"
+
+
+@pytest.fixture
+def raw_dir() -> Path:
+    return RAW
+
+
+@pytest.fixture
+def article_text() -> str:
+    """A small article written for the tests: a title, headings, prose and a list."""
+    return (
+        "Why Runners Need Strong Calves\n\n"
+        "Your calves do more work on a run than most people expect, and they deserve some attention.\n\n"
+        "What The Calves Do\n\n"
+        "The calf muscles lift your heel off the ground with every stride, and they absorb a large part of the "
+        "landing force before it reaches the knee. When they tire, your stride shortens and your form starts to fade.\n\n"
+        "Weak calves are often linked to sore shins and a stiff ankle, which is why many coaches add calf work "
+        "to the weekly plan of every runner they train, from beginners to marathoners.\n\n"
+        "Exercises To Try\n\n"
+        "• Calf raises: rise onto your toes and lower slowly.\n"
+        "• Heel drops: lower your heels off a step to load the tendon.\n\n"
+        "Add these exercises to two sessions a week and you will feel the difference on hills and in the last miles "
+        "of a long run, when the calves usually give out first.\n"
+    )

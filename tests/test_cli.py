@@ -1,0 +1,100 @@
+"""The `curate` command end to end: a mixed batch with bad inputs, exit status, outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline import cli, write
+
+
+def _batch(folder: Path, raw_dir: Path) -> None:
+    folder.mkdir()
+    shutil.copy(raw_dir / "does-running-work-out-your-legs.txt", folder / "a-legs.txt")
+    shutil.copy(raw_dir / "does-running-work-out-your-legs.txt", folder / "b-legs-copy.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "image.txt").write_bytes(b"\x00\x01\x02binary")
+    (folder / "nobody.html").write_text("<html><head><title>x</title></head></html>")
+    (folder / "notes.md").write_text("# not an article")
+    os.symlink(folder / "loop-b.txt", folder / "loop-a.txt")
+    os.symlink(folder / "loop-a.txt", folder / "loop-b.txt")
+
+
+def test_batch_with_bad_inputs_still_writes_the_good_ones(tmp_path, raw_dir, capsys):
+    _batch(tmp_path / "in", raw_dir)
+    out = tmp_path / "out"
+    code = cli.main(["--raw", str(tmp_path / "in"), "--out", str(out), "-q"])
+    assert code == cli.EXIT_SOME_FAILED
+    docs = pq.read_table(out / "documents.parquet").to_pylist()
+    by_path = {d["source_path"]: d for d in docs}
+    assert by_path["a-legs.txt"]["status"] == "ok" and by_path["a-legs.txt"]["n_blocks_kept"] > 5
+    assert by_path["b-legs-copy.txt"]["status"] == "duplicate"
+    assert by_path["b-legs-copy.txt"]["duplicate_of"] == "a-legs.txt"
+    assert by_path["notes.md"]["status"] == "unsupported"
+    for name in ["empty.txt", "image.txt", "nobody.html", "loop-a.txt", "loop-b.txt"]:
+        assert by_path[name]["status"] == "error"
+        assert by_path[name]["error"].startswith(name + ":")
+    errors = capsys.readouterr().err
+    assert "error: empty.txt: empty file" in errors and "symlink loop" in errors
+    blocks = pq.read_table(out / "blocks.parquet")
+    assert set(blocks.column("doc_id").to_pylist()) == {by_path["a-legs.txt"]["doc_id"]}
+    stats = json.loads((out / "stats.json").read_text())
+    assert stats["ingest"]["by_status"] == {"duplicate": 1, "error": 5, "ok": 1, "unsupported": 1}
+    assert stats["strip"]["removed_by_reason"] == {"metadata": 1}
+
+
+def test_clean_batch_exits_zero_and_rebuilds_byte_identical(tmp_path, raw_dir):
+    out = tmp_path / "out"
+    assert cli.main(["run", "--raw", str(raw_dir), "--out", str(out), "-q"]) == cli.EXIT_OK
+    first = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
+    assert cli.main(["run", "--raw", str(raw_dir), "--out", str(out), "-q"]) == cli.EXIT_OK
+    assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == first
+    assert sorted(first) == ["blocks.parquet", "documents.parquet"]
+
+
+def test_missing_input_folder_exits_two(tmp_path, capsys):
+    assert cli.main(["--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "out")]) == cli.EXIT_CANNOT_RUN
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_ingest_subcommand_writes_only_documents(tmp_path, raw_dir):
+    out = tmp_path / "out"
+    assert cli.main(["ingest", "--raw", str(raw_dir), "--out", str(out), "-q"]) == cli.EXIT_OK
+    assert [p.name for p in out.iterdir()] == ["documents.parquet"]
+    assert pq.read_table(out / "documents.parquet").num_rows == 5
+
+
+def test_crash_while_writing_leaves_previous_output_intact(tmp_path, raw_dir, monkeypatch):
+    out = tmp_path / "out"
+    assert cli.main(["--raw", str(raw_dir), "--out", str(out), "-q"]) == cli.EXIT_OK
+    before = (out / "blocks.parquet").read_bytes()
+
+    def crash(table, where, **kwargs):
+        Path(where).write_bytes(b"PAR1 half a file")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(write.pq, "write_table", crash)
+    with pytest.raises(OSError, match="disk full"):
+        cli.main(["--raw", str(raw_dir), "--out", str(out), "-q"])
+    assert (out / "blocks.parquet").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["blocks.parquet", "documents.parquet", "stats.json"]
+
+
+@pytest.mark.parametrize("command", ["run", "ingest", "strip"])
+def test_every_subcommand_help_says_what_it_reads_and_writes(command, capsys):
+    with pytest.raises(SystemExit):
+        cli.main([command, "--help"])
+    text = capsys.readouterr().out
+    assert "Reads" in text and "Writes" in text
+
+
+def test_python_dash_m_entry_point(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "pipeline", "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and "curate" in result.stdout
