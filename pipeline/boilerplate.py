@@ -15,10 +15,9 @@ from lxml import etree
 
 from pipeline.htmldump import html_to_dump
 from pipeline.records import STATUS_ERROR, Block, Document
-from pipeline.textclean import clean_text, default_patterns
+from pipeline.textclean import clean_text, default_patterns, word_key
 
 HEADING_LEVEL = re.compile(r"h(\d)")
-WORD = re.compile(r"\w+")
 # A dump line counts as extracted when its words appear in trafilatura's text. Lines shorter
 # than this many characters are too generic to locate ("Share", "Home") and count as removed
 # unless they are a whole extracted block.
@@ -123,13 +122,13 @@ def _element_text(element: etree._Element) -> str:
 
 def _removed_dump_lines(doc_id: str, dump: str, kept: list[Block]) -> dict[str, list[Block]]:
     """Dump lines that trafilatura did not extract, with a reason from the named patterns."""
-    kept_text = " " + " ".join(_norm(b.text) for b in kept) + " "
-    kept_blocks = {_norm(b.text) for b in kept}
+    kept_text = " " + " ".join(word_key(b.text) for b in kept) + " "
+    kept_blocks = {word_key(b.text) for b in kept}
     patterns = default_patterns()
     out: dict[str, list[Block]] = {"before": [], "after": []}
     seen_kept = False
     for line in dump.splitlines():
-        norm = _norm(line)
+        norm = word_key(line)
         if not norm:
             continue
         located = norm in kept_blocks or (len(norm) >= MIN_LOCATABLE_CHARS and f" {norm} " in kept_text)
@@ -141,7 +140,3 @@ def _removed_dump_lines(doc_id: str, dump: str, kept: list[Block]) -> dict[str, 
         block = Block(doc_id=doc_id, block_idx=0, kind="paragraph", text=line, kept=False, removal_reason=reason)
         out["after" if seen_kept else "before"].append(block)
     return out
-
-
-def _norm(text: str) -> str:
-    return " ".join(WORD.findall(text.lower()))

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pipeline.atomic import write_json_atomically
 from pipeline.boilerplate import strip_boilerplate
-from pipeline.ingest import DEFAULT_MAX_BYTES, discover, mark_duplicates, read_source
+from pipeline.ingest import DEFAULT_MAX_BYTES, discover, ingest
 from pipeline.records import STATUS_ERROR, Block, Document
 from pipeline.write import write_table
 
@@ -55,11 +55,7 @@ def progress(items: Iterable[T], total: int, label: str, enabled: bool) -> Itera
 
 def ingest_stage(settings: Settings) -> list[Document]:
     sources = discover(settings.raw_dir)
-    documents = [
-        read_source(source, settings.max_bytes)
-        for source in progress(sources, len(sources), "ingest", settings.progress)
-    ]
-    return mark_duplicates(documents)
+    return ingest(progress(sources, len(sources), "ingest", settings.progress), settings.max_bytes)
 
 
 def strip_stage(documents: list[Document], settings: Settings) -> list[Block]:
@@ -104,7 +100,8 @@ def document_rows(documents: list[Document], blocks: list[Block]) -> list[dict[s
             removed[block.doc_id] += 1
     rows = []
     for doc in documents:
-        has_blocks = doc.status in ("ok", "error") and doc.doc_id in kept
+        # A duplicate shares its doc_id with the first copy, whose blocks these are.
+        owns_blocks = doc.status in ("ok", "error")
         rows.append(
             {
                 "doc_id": doc.doc_id,
@@ -118,9 +115,9 @@ def document_rows(documents: list[Document], blocks: list[Block]) -> list[dict[s
                 "sitename": doc.sitename,
                 "url": doc.url,
                 "n_chars_raw": doc.n_chars_raw,
-                "n_chars_clean": kept_chars[doc.doc_id] if has_blocks else 0,
-                "n_blocks_kept": kept[doc.doc_id] if has_blocks else 0,
-                "n_blocks_removed": removed[doc.doc_id] if doc.status == "ok" else 0,
+                "n_chars_clean": kept_chars[doc.doc_id] if owns_blocks else 0,
+                "n_blocks_kept": kept[doc.doc_id] if owns_blocks else 0,
+                "n_blocks_removed": removed[doc.doc_id] if owns_blocks else 0,
                 "duplicate_of": doc.duplicate_of,
                 "status": doc.status,
                 "error": doc.error,

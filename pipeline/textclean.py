@@ -288,7 +288,7 @@ def _apply_echoes(blocks: list[TextBlock]) -> None:
     """A line repeated inside the removed line after it shares its fate (image alt + caption)."""
     for block, following in zip(blocks, blocks[1:], strict=False):
         echoes = block.kept and not following.kept and len(block.text) >= 10
-        if echoes and _norm(block.text) in _norm(following.text):
+        if echoes and word_key(block.text) in word_key(following.text):
             block.reason = following.reason
             block.pattern_id = "echo-of-next"
 
@@ -438,7 +438,7 @@ def _remove_duplicates(blocks: list[TextBlock]) -> None:
     for block in blocks:
         if not block.kept:
             continue
-        key = _norm(block.text)
+        key = word_key(block.text)
         repeats_paragraph = block.kind != "heading" and block.n_words >= MIN_DUPLICATE_WORDS and key in seen
         if repeats_paragraph or key == previous:
             block.reason = "duplicate"
@@ -446,7 +446,8 @@ def _remove_duplicates(blocks: list[TextBlock]) -> None:
         previous = key
 
 
-def _norm(text: str) -> str:
+def word_key(text: str) -> str:
+    """Lower-cased words joined by single spaces: the text with punctuation and layout gone."""
     return " ".join(WORD.findall(text.lower()))
 
 

@@ -98,3 +98,13 @@ def test_every_subcommand_help_says_what_it_reads_and_writes(command, capsys):
 def test_python_dash_m_entry_point(tmp_path):
     result = subprocess.run([sys.executable, "-m", "pipeline", "--help"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and "curate" in result.stdout
+
+
+def test_document_with_no_article_text_is_an_error_that_still_counts_its_blocks(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "menu.txt").write_text("Home\nAbout\nContact us\n")
+    assert cli.main(["--raw", str(folder), "--out", str(tmp_path / "out"), "-q"]) == cli.EXIT_SOME_FAILED
+    (row,) = pq.read_table(tmp_path / "out" / "documents.parquet").to_pylist()
+    assert row["status"] == "error" and "no article text" in row["error"]
+    assert row["n_blocks_kept"] == 0 and row["n_blocks_removed"] == 3
