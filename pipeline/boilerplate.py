@@ -9,6 +9,7 @@ our own block classifier (`textclean`).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import trafilatura
 from lxml import etree
@@ -67,7 +68,7 @@ def _strip_html(doc: Document) -> tuple[Document, list[Block]]:
     dump = html_to_dump(doc.text)
     if extracted is None or extracted.body is None or not extracted.text:
         # trafilatura found no main text: judge the page's text dump like any other dump.
-        fallback = Document(**{**doc.__dict__, "text": dump, "format": "text"})
+        fallback = replace(doc, text=dump, format="text")
         fallback, blocks = _strip_text(fallback)
         for block in blocks:
             block.line_start = block.line_end = None  # lines of a derived dump, not of the file
