@@ -29,12 +29,12 @@ test: $(STAMP) ## Run the test suite
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP) ## Check style with ruff
-	$(BIN)/ruff check pipeline tests bench
-	$(BIN)/ruff format --check pipeline tests bench
+	$(BIN)/ruff check pipeline tests bench tools
+	$(BIN)/ruff format --check pipeline tests bench tools
 
 format: $(STAMP) ## Reformat the code with ruff
-	$(BIN)/ruff format pipeline tests bench
-	$(BIN)/ruff check --fix pipeline tests bench
+	$(BIN)/ruff format pipeline tests bench tools
+	$(BIN)/ruff check --fix pipeline tests bench tools
 
 bench: $(STAMP) ## Run the benchmarks (needs ../shared/benchmarks)
 	$(BIN)/python bench/boilerplate.py

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.ingest import DEFAULT_MAX_BYTES
-from pipeline.run import RunResult, Settings, run_ingest_only, run_through_strip
+from pipeline.run import RunResult, Settings, run_all, run_ingest_only, run_through_strip
 from pipeline.schemas import data_dictionary_markdown
 from pipeline.write import TableValidationError
 
@@ -24,7 +24,8 @@ STAGE_HELP = {
     "run": (
         "Run the whole pipeline.",
         "Reads every .html, .htm, .html.gz and .txt file under --raw.\n"
-        "Writes documents.parquet, blocks.parquet and stats.json to --out.",
+        "Writes documents.parquet, blocks.parquet, mentions.parquet, muscles.parquet and\n"
+        "stats.json to --out.",
     ),
     "ingest": (
         "Stage 1: discover, read and decode the inputs.",
@@ -36,6 +37,12 @@ STAGE_HELP = {
         "Reads the files under --raw.\n"
         "Writes documents.parquet, blocks.parquet (every block, kept or removed with a reason)\n"
         "and stats.json (counts per stage and per removal reason) to --out.",
+    ),
+    "muscles": (
+        "Stages 1-3a: ingest, strip, then find and normalise muscle mentions.",
+        "Reads the files under --raw and the lexicon (pipeline/data/muscles.jsonl).\n"
+        "Writes documents.parquet, blocks.parquet, mentions.parquet (one row per mention),\n"
+        "muscles.parquet (the lexicon with mention counts) and stats.json to --out.",
     ),
 }
 
@@ -80,8 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 RUNNERS: dict[str, Callable[[Settings], RunResult]] = {
-    "run": run_through_strip,
+    "run": run_all,
     "strip": run_through_strip,
+    "muscles": run_all,
     "ingest": run_ingest_only,
 }
 
@@ -122,5 +130,9 @@ def _report(result: RunResult, quiet: bool) -> None:
         strip = result.stats["strip"]
         reasons = ", ".join(f"{reason} {n}" for reason, n in strip["removed_by_reason"].items())
         print(f"blocks: {strip['blocks_kept']} kept, {strip['blocks_removed']} removed ({reasons})")
+    if "muscles" in result.stats:
+        muscles = result.stats["muscles"]
+        types = ", ".join(f"{kind} {n}" for kind, n in muscles["by_match_type"].items())
+        print(f"mentions: {muscles['mentions']} of {muscles['entries_mentioned']} lexicon entries ({types})")
     for path in result.written:
         print(f"wrote {path}")

@@ -33,6 +33,28 @@ REMOVAL_REASONS = {
     "not_extracted": "HTML text that trafilatura did not take into the main text",
 }
 
+# How a mention was recognised: the enum of `mentions.match_type`.
+MATCH_MISSPELLING = "misspelling"
+MATCH_DEFINED = "defined_abbreviation"
+MATCH_CATEGORY_ERROR = "category_error"
+MATCH_ELLIPTICAL = "elliptical"
+MATCH_COORDINATED = "coordinated"
+MATCH_TYPES = (
+    "exact",  # the lexicon's canonical name
+    "synonym",  # another accepted name, lay name or plural
+    "variant",  # a spelling variant listed in the lexicon
+    "abbreviation",  # a standard abbreviation (TFL, ITB)
+    MATCH_DEFINED,
+    MATCH_MISSPELLING,
+    MATCH_ELLIPTICAL,
+    MATCH_COORDINATED,
+    MATCH_CATEGORY_ERROR,
+)
+FLAG_NONSTANDARD_ABBREVIATION = "nonstandard_abbreviation"
+FLAG_CATEGORY_ERROR = "category_error"
+FLAG_FUZZY = "fuzzy"
+MENTION_FLAGS = (FLAG_NONSTANDARD_ABBREVIATION, FLAG_CATEGORY_ERROR, FLAG_FUZZY)
+
 
 @dataclass
 class Source:
@@ -77,3 +99,22 @@ class Block:
     section_path: list[str] = field(default_factory=list)
     line_start: int | None = None
     line_end: int | None = None
+
+
+@dataclass
+class Mention:
+    """A muscle, muscle group or structure named in a kept block, resolved to a lexicon entry."""
+
+    doc_id: str
+    block_idx: int
+    sentence_idx: int
+    char_start: int  # offsets within the block text
+    char_end: int
+    surface: str
+    muscle_id: str
+    match_type: str
+    line_start: int | None = None
+    line_end: int | None = None
+    note: str | None = None
+    category_note: str | None = None
+    flags: tuple[str, ...] = ()

@@ -7,6 +7,7 @@ them together, writes the tables and counts what happened.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -17,7 +18,9 @@ from typing import Any, TypeVar
 from pipeline.atomic import write_json_atomically
 from pipeline.boilerplate import strip_boilerplate
 from pipeline.ingest import DEFAULT_MAX_BYTES, discover, ingest
-from pipeline.records import STATUS_ERROR, Block, Document
+from pipeline.lexicon import Lexicon
+from pipeline.muscles import RecognitionStats, cached_lexicon, recognise_muscles
+from pipeline.records import STATUS_ERROR, Block, Document, Mention
 from pipeline.write import write_table
 
 T = TypeVar("T")
@@ -35,6 +38,7 @@ class Settings:
 class RunResult:
     documents: list[Document]
     blocks: list[Block]
+    mentions: list[Mention] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
 
@@ -64,6 +68,38 @@ def strip_stage(documents: list[Document], settings: Settings) -> list[Block]:
         _, doc_blocks = strip_boilerplate(doc)
         blocks.extend(doc_blocks)
     return blocks
+
+
+def muscles_stage(blocks: list[Block], settings: Settings) -> tuple[list[Mention], RecognitionStats]:
+    return recognise_muscles(blocks, progress=lambda docs: progress(docs, len(docs), "muscles", settings.progress))
+
+
+def run_all(settings: Settings) -> RunResult:
+    """Stages 1-3a: ingest, strip, recognise muscles; write every table and the stats."""
+    documents = ingest_stage(settings)
+    blocks = strip_stage(documents, settings)
+    mentions, recognition = muscles_stage(blocks, settings)
+    lexicon = cached_lexicon("")
+    result = RunResult(documents=documents, blocks=blocks, mentions=mentions)
+    result.stats = build_stats(documents, blocks)
+    result.stats["muscles"] = {
+        "mentions": len(mentions),
+        "documents_with_mentions": len({m.doc_id for m in mentions}),
+        "entries_mentioned": len({m.muscle_id for m in mentions}),
+        "by_match_type": dict(sorted(recognition.by_match_type.items())),
+        "dropped_by_sense_guard": dict(sorted(recognition.dropped_by_guard.items())),
+        "defined_abbreviations": recognition.definitions,
+        "lexicon": {"entries": len(lexicon), "sha256_16": lexicon.digest},
+    }
+    out = settings.out_dir
+    result.written.append(write_table("documents", document_rows(documents, blocks), out))
+    result.written.append(write_table("blocks", block_rows(blocks), out))
+    result.written.append(write_table("mentions", mention_rows(mentions, lexicon), out))
+    result.written.append(write_table("muscles", muscle_rows(lexicon, mentions), out))
+    stats_path = out / "stats.json"
+    write_json_atomically(stats_path, result.stats)
+    result.written.append(stats_path)
+    return result
 
 
 def run_through_strip(settings: Settings) -> RunResult:
@@ -140,6 +176,64 @@ def block_rows(blocks: list[Block]) -> list[dict[str, Any]]:
             "line_end": b.line_end,
         }
         for b in blocks
+    ]
+
+
+def mention_rows(mentions: list[Mention], lexicon: Lexicon) -> list[dict[str, Any]]:
+    rows = []
+    for m in mentions:
+        entry = lexicon[m.muscle_id]
+        key = f"{m.doc_id}|{m.block_idx}|{m.char_start}|{m.char_end}"
+        rows.append(
+            {
+                "mention_id": hashlib.sha256(key.encode()).hexdigest()[:16],
+                "doc_id": m.doc_id,
+                "block_idx": m.block_idx,
+                "sentence_idx": m.sentence_idx,
+                "char_start": m.char_start,
+                "char_end": m.char_end,
+                "line_start": m.line_start,
+                "line_end": m.line_end,
+                "surface": m.surface,
+                "muscle_id": m.muscle_id,
+                "muscle_name": entry.name,
+                "kind": entry.kind,
+                "match_type": m.match_type,
+                "note": m.note,
+                "category_note": m.category_note,
+                "flags": list(m.flags),
+            }
+        )
+    return rows
+
+
+def muscle_rows(lexicon: Lexicon, mentions: list[Mention]) -> list[dict[str, Any]]:
+    n_mentions = Counter(m.muscle_id for m in mentions)
+    documents: dict[str, set[str]] = {}
+    for m in mentions:
+        documents.setdefault(m.muscle_id, set()).add(m.doc_id)
+    member_of: dict[str, list[str]] = {}
+    for entry in lexicon.entries.values():
+        for member in entry.members:
+            member_of.setdefault(member, []).append(entry.id)
+    return [
+        {
+            "muscle_id": entry.id,
+            "name": entry.name,
+            "kind": entry.kind,
+            "region": entry.region,
+            "uberon_id": entry.uberon_id,
+            "fma_id": entry.fma_id,
+            "synonyms": list(entry.synonyms),
+            "variants": list(entry.variants),
+            "abbreviations": list(entry.standard_abbreviations),
+            "members": list(entry.members),
+            "member_of": sorted(member_of.get(entry.id, [])),
+            "note": entry.note,
+            "n_documents": len(documents.get(entry.id, ())),
+            "n_mentions": n_mentions[entry.id],
+        }
+        for entry in lexicon.entries.values()
     ]
 
 

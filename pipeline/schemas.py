@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from pipeline.records import BLOCK_KINDS, DOCUMENT_STATUSES, REMOVAL_REASONS
+from pipeline.lexicon import KINDS
+from pipeline.records import BLOCK_KINDS, DOCUMENT_STATUSES, MATCH_TYPES, MENTION_FLAGS, REMOVAL_REASONS
 
 
 def _field(name: str, type_: pa.DataType, description: str, nullable: bool = True) -> pa.Field:
@@ -58,7 +59,52 @@ BLOCKS = pa.schema(
     ]
 )
 
-TABLES: dict[str, pa.Schema] = {"documents": DOCUMENTS, "blocks": BLOCKS}
+MENTIONS = pa.schema(
+    [
+        _field("mention_id", pa.string(), "Stable id: hash of doc_id, block_idx and the character span.", False),
+        _field("doc_id", pa.string(), "Document of the mention.", False),
+        _field("block_idx", pa.int32(), "Kept block holding the mention (joins `blocks`).", False),
+        _field("sentence_idx", pa.int32(), "Sentence within the block (0-based).", False),
+        _field("char_start", pa.int32(), "Start offset of the mention in the block text.", False),
+        _field("char_end", pa.int32(), "End offset (exclusive) of the mention in the block text.", False),
+        _field("line_start", pa.int32(), "First raw line of the block holding the mention (text inputs)."),
+        _field("line_end", pa.int32(), "Last raw line of the block holding the mention (text inputs)."),
+        _field("surface", pa.string(), "The mention as written, including a trailing 'muscle(s)'.", False),
+        _field("muscle_id", pa.string(), "Lexicon id of the muscle, group or structure (joins `muscles`).", False),
+        _field("muscle_name", pa.string(), "Canonical name from the lexicon.", False),
+        _field("kind", pa.string(), f"One of {', '.join(KINDS)}.", False),
+        _field(
+            "match_type",
+            pa.string(),
+            f"How the mention was recognised: one of {', '.join(MATCH_TYPES)}.",
+            False,
+        ),
+        _field("note", pa.string(), "How a non-exact match was resolved (correction, definition, ellipsis)."),
+        _field("category_note", pa.string(), "Set when the text calls a non-muscle (a structure) a muscle."),
+        _field("flags", pa.list_(pa.string()), f"Issues for review: {', '.join(MENTION_FLAGS)}.", False),
+    ]
+)
+
+MUSCLES = pa.schema(
+    [
+        _field("muscle_id", pa.string(), "Stable lexicon id (a slug).", False),
+        _field("name", pa.string(), "Canonical name.", False),
+        _field("kind", pa.string(), f"One of {', '.join(KINDS)}.", False),
+        _field("region", pa.string(), "Body region.", False),
+        _field("uberon_id", pa.string(), "UBERON class, where the ontology has one."),
+        _field("fma_id", pa.string(), "FMA id cross-referenced by UBERON, where present."),
+        _field("synonyms", pa.list_(pa.string()), "Other names, lay names and plurals in use.", False),
+        _field("variants", pa.list_(pa.string()), "Spelling variants seen in print.", False),
+        _field("abbreviations", pa.list_(pa.string()), "Standard abbreviations.", False),
+        _field("members", pa.list_(pa.string()), "For groups: muscle_ids of the members.", False),
+        _field("member_of", pa.list_(pa.string()), "muscle_ids of the groups that list this entry.", False),
+        _field("note", pa.string(), "Curator's note on the entry."),
+        _field("n_documents", pa.int32(), "Documents of this build that mention the entry.", False),
+        _field("n_mentions", pa.int32(), "Mentions of the entry in this build.", False),
+    ]
+)
+
+TABLES: dict[str, pa.Schema] = {"documents": DOCUMENTS, "blocks": BLOCKS, "mentions": MENTIONS, "muscles": MUSCLES}
 
 # Allowed values of enum-like columns, checked before every write.
 ENUMS: dict[tuple[str, str], frozenset[str]] = {
@@ -66,11 +112,17 @@ ENUMS: dict[tuple[str, str], frozenset[str]] = {
     ("documents", "format"): frozenset({"html", "text"}),
     ("blocks", "kind"): frozenset(BLOCK_KINDS),
     ("blocks", "removal_reason"): frozenset(REMOVAL_REASONS),
+    ("mentions", "kind"): frozenset(KINDS),
+    ("mentions", "match_type"): frozenset(MATCH_TYPES),
+    ("mentions", "flags"): frozenset(MENTION_FLAGS),
+    ("muscles", "kind"): frozenset(KINDS),
 }
 # Columns whose values (or value combinations) must be unique in their table.
 UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
     "documents": ("source_path",),
     "blocks": ("doc_id", "block_idx"),
+    "mentions": ("doc_id", "block_idx", "char_start"),
+    "muscles": ("muscle_id",),
 }
 
 

@@ -51,7 +51,10 @@ def validate(name: str, table: pa.Table) -> None:
             raise TableValidationError(f"{name}.{field.name}: {column.null_count} null values in a required column")
         allowed = ENUMS.get((name, field.name))
         if allowed is not None:
-            bad = {v for v in column.to_pylist() if v is not None and v not in allowed}
+            values = column.to_pylist()
+            if pa.types.is_list(field.type):
+                values = [item for value in values for item in (value or [])]
+            bad = {v for v in values if v is not None and v not in allowed}
             if bad:
                 raise TableValidationError(f"{name}.{field.name}: values outside the allowed set: {sorted(bad)}")
     key = UNIQUE_KEYS[name]

@@ -56,7 +56,7 @@ def test_clean_batch_exits_zero_and_rebuilds_byte_identical(tmp_path, raw_dir):
     first = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
     assert cli.main(["run", "--raw", str(raw_dir), "--out", str(out), "-q"]) == cli.EXIT_OK
     assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == first
-    assert sorted(first) == ["blocks.parquet", "documents.parquet"]
+    assert sorted(first) == ["blocks.parquet", "documents.parquet", "mentions.parquet", "muscles.parquet"]
 
 
 def test_missing_input_folder_exits_two(tmp_path, capsys):
@@ -84,10 +84,11 @@ def test_crash_while_writing_leaves_previous_output_intact(tmp_path, raw_dir, mo
     with pytest.raises(OSError, match="disk full"):
         cli.main(["--raw", str(raw_dir), "--out", str(out), "-q"])
     assert (out / "blocks.parquet").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == ["blocks.parquet", "documents.parquet", "stats.json"]
+    expected = ["blocks.parquet", "documents.parquet", "mentions.parquet", "muscles.parquet", "stats.json"]
+    assert sorted(p.name for p in out.iterdir()) == expected
 
 
-@pytest.mark.parametrize("command", ["run", "ingest", "strip"])
+@pytest.mark.parametrize("command", ["run", "ingest", "strip", "muscles"])
 def test_every_subcommand_help_says_what_it_reads_and_writes(command, capsys):
     with pytest.raises(SystemExit):
         cli.main([command, "--help"])
