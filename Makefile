@@ -36,8 +36,9 @@ format: $(STAMP) ## Reformat the code with ruff
 	$(BIN)/ruff format pipeline tests bench tools
 	$(BIN)/ruff check --fix pipeline tests bench tools
 
-bench: $(STAMP) ## Run the benchmarks (needs ../shared/benchmarks)
+bench: $(STAMP) ## Run the benchmarks (boilerplate needs ../shared/benchmarks)
 	$(BIN)/python bench/boilerplate.py
+	$(BIN)/python bench/muscles.py
 
 clean: ## Remove the virtualenv, caches and build artefacts (never raw/, curated/ or review/)
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -2,7 +2,8 @@
 
 Exit status: 0 when every input was curated, 1 when the run finished but some inputs failed
 (their rows in documents.parquet say why), 2 when the run could not start or could not write
-(bad arguments, missing input folder, a table that breaks the data contract).
+(bad arguments, missing input folder, an invalid lexicon or rule file, a table that breaks
+the data contract).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.ingest import DEFAULT_MAX_BYTES
+from pipeline.patterns import PatternError
 from pipeline.run import RunResult, Settings, run_all, run_ingest_only, run_through_strip
 from pipeline.schemas import data_dictionary_markdown
 from pipeline.write import TableValidationError
@@ -108,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
         result = RUNNERS[command](settings)
     except TableValidationError as exc:
         print(f"curate: nothing written, a table breaks the data contract: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except PatternError as exc:
+        print(f"curate: nothing written, a rule or lexicon file is invalid: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     _report(result, quiet=args.quiet)
     return EXIT_SOME_FAILED if result.failed else EXIT_OK

@@ -2,15 +2,15 @@
 
 The spaCy pipeline is `spacy.blank("en")` plus registered components, in this order:
 
-1. `sentencizer` - sentence boundaries (mentions carry their sentence index).
-2. `muscle_ruler` - a SpanRuler built from the lexicon: case-insensitive phrases, abbreviations
-   matched case-sensitively. It writes every candidate, overlaps included.
-3. `muscle_misspellings` - candidates for names with one misspelt word (edit distance 1).
-4. `muscle_sense_guard` - drops candidates where a word's everyday sense is meant, using the
+1. `muscle_ruler` and `muscle_abbreviation_ruler` - SpanRulers built from the lexicon: names
+   match case-insensitively, abbreviations case-sensitively. They keep every candidate, overlaps
+   included.
+2. `muscle_misspellings` - candidates for names with one misspelt word (edit distance 1).
+3. `muscle_sense_guard` - drops candidates where a word's everyday sense is meant, using the
    guard patterns in `data/muscle_sense_guards.jsonl`; each drop keeps its guard id as reason.
-5. `muscle_abbreviation_definitions` - short forms that the text defines ("TLF, which stands
+4. `muscle_abbreviation_definitions` - short forms that the text defines ("TLF, which stands
    for tensor fascia latae"; "tensor fasciae latae (TFL)").
-6. `muscle_resolver` - longest match wins; "X muscle" heads, "gluteus medius and minimus"
+5. `muscle_resolver` - longest match wins; "X muscle" heads, "gluteus medius and minimus"
    ellipses and "muscles of the chest and back" coordinations; structures called muscles.
 
 A short form defined anywhere in a document resolves in every block of that document, so that
@@ -19,6 +19,7 @@ step runs over the whole document after the pipeline (`recognise_document`).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -45,9 +46,13 @@ from pipeline.records import (
     Block,
     Mention,
 )
+from pipeline.sentences import sentence_of, sentence_span, sentence_starts
 from pipeline.spelling import SpellingIndex, is_rare_word
 
 CANDIDATES = "muscle_candidates"
+MUSCLES_WORD = re.compile(r"(?i)\bmuscles\b")
+WORDS = re.compile(r"[\w'’-]+")
+LONG_WORD = re.compile(r"\b[^\W\d_]{6,}\b")
 # Doc.user_data key: the lower-cased words of the whole document a block belongs to.
 DOCUMENT_WORDS = "document_words"
 MENTIONS = "muscles"
@@ -86,8 +91,11 @@ COORDINATION_OPENERS = frozenset({"of", "in", "around"})
 COORDINATION_DETERMINERS = frozenset({"the", "your", "our", "their", "his", "her", "both"})
 # A guard either matches a token pattern around the word, or looks at the words of its
 # sentence ("context": drop if any is present), or of the whole document ("require_context":
-# drop unless one is present; a trailing * matches any ending).
+# drop unless one is present; a trailing * matches any ending). "forms" narrows a guard to
+# the ambiguous spellings ("calf", not "triceps surae").
 GUARD_KINDS = ("pattern", "context", "require_context")
+# Guard patterns are matched in a window of this many tokens either side of a candidate.
+GUARD_WINDOW = 4
 # A long form is at most this many words; a short form at most this many characters.
 MAX_LONG_FORM_WORDS = 6
 MAX_SHORT_FORM_CHARS = 8
@@ -146,7 +154,9 @@ def _cue_path(path: str) -> Path:
 
 def load_sense_guards(path: Path, lexicon: Lexicon) -> list[dict]:
     rows = read_jsonl(
-        path, {"id": str, "label": str}, {"pattern": list, "context": list, "require_context": list, "note": str}
+        path,
+        {"id": str, "label": str},
+        {"pattern": list, "context": list, "require_context": list, "forms": list, "note": str},
     )
     for row in rows:
         where = f"{path.name}: guard '{row['id']}'"
@@ -155,9 +165,10 @@ def load_sense_guards(path: Path, lexicon: Lexicon) -> list[dict]:
         kinds = [key for key in GUARD_KINDS if key in row]
         if len(kinds) != 1:
             raise PatternError(f"{where}: give exactly one of {', '.join(GUARD_KINDS)}")
-        words = row.get("context", row.get("require_context", []))
-        if not all(isinstance(w, str) and w == w.lower() and w for w in words):
-            raise PatternError(f"{where}: '{kinds[0]}' must be a list of lower-case words")
+        for key in (kinds[0], "forms"):
+            words = row.get(key, []) if key != "pattern" else []
+            if not all(isinstance(w, str) and w == w.lower() and w for w in words):
+                raise PatternError(f"{where}: '{key}' must be a list of lower-case words")
     return rows
 
 
@@ -176,19 +187,28 @@ def _add_validated(matcher: Matcher, key: str, pattern: list, path: Path) -> Non
         raise PatternError(f"{path.name}: pattern '{key}' does not validate: {exc}") from exc
 
 
-def ruler_patterns(lexicon: Lexicon) -> list[dict]:
-    """SpanRuler patterns, spaCy-projects style: label = match type, id = muscle id."""
+def ruler_patterns(lexicon: Lexicon, case_sensitive: bool) -> list[dict]:
+    """SpanRuler phrase patterns, spaCy-projects style: label = match type, id = muscle id.
+
+    Case-sensitive terms ("TFL", "IT band") go to a ruler matching ORTH, with the non-abbreviation
+    words in their usual capitalisations; phrase matching is far faster than token patterns.
+    """
     patterns = []
     for term in lexicon.terms:
-        if term.case_sensitive:
-            tokens = term.text.replace("-", " - ").split()
-            pattern: str | list = [
-                {"ORTH": tok} if ABBREVIATION_FORMAT.match(tok) else {"LOWER": tok.lower()} for tok in tokens
-            ]
-        else:
-            pattern = term.text
-        patterns.append({"label": term.match_type, "pattern": pattern, "id": term.muscle_id})
+        if term.case_sensitive != case_sensitive:
+            continue
+        texts = _capitalisations(term.text) if case_sensitive else [term.text]
+        patterns += [{"label": term.match_type, "pattern": text, "id": term.muscle_id} for text in texts]
     return patterns
+
+
+def _capitalisations(text: str) -> list[str]:
+    """'IT band' -> 'IT band', 'IT Band', 'IT BAND': abbreviations keep their case, words vary."""
+    words = text.split(" ")
+    variants = []
+    for style in (str.lower, str.capitalize, str.upper):
+        variants.append(" ".join(w if ABBREVIATION_FORMAT.match(w) else style(w) for w in words))
+    return sorted(set(variants), key=variants.index)
 
 
 # --------------------------------------------------------------------------- components
@@ -215,11 +235,15 @@ class MisspellingRecovery:
 
     def __call__(self, doc: Doc) -> Doc:
         corrections = {}
-        for token in doc:
-            if len(token) >= 6 and token.is_alpha and not token.is_upper:
-                fixed = self.spelling.correct(token.lower_)
-                if fixed:
-                    corrections[token.i] = fixed
+        # Scanning the text with a regex, not the tokens one by one, keeps this step cheap.
+        for match in LONG_WORD.finditer(_text(doc)):
+            word = match.group()
+            if word.isupper():
+                continue  # abbreviations are never corrected
+            fixed = self.spelling.correct(word.lower())
+            token = doc.char_span(match.start(), match.end()) if fixed else None
+            if token is not None and len(token) == 1:
+                corrections[token.start] = fixed
         if not corrections:
             return doc
         words = [corrections.get(t.i, t.lower_) for t in doc]
@@ -248,12 +272,19 @@ class SenseGuard:
     def __init__(self, nlp: Language, lexicon: Lexicon, path: Path) -> None:
         self.matcher = Matcher(nlp.vocab, validate=True)
         self.labels: dict[str, str] = {}
+        self.forms: dict[str, frozenset[str]] = {}
+        self.pattern_labels: set[str] = set()
         self.context: dict[str, list[tuple[str, frozenset[str]]]] = {}
         self.required: dict[str, list[tuple[str, ContextWords]]] = {}
         for row in load_sense_guards(path, lexicon):
             self.labels[row["id"]] = row["label"]
+            if "forms" in row:
+                self.forms[row["id"]] = frozenset(row["forms"])
             if "pattern" in row:
                 _add_validated(self.matcher, row["id"], row["pattern"], path)
+                self.pattern_labels.add(row["label"])
+                if len(row["pattern"]) > GUARD_WINDOW:
+                    raise PatternError(f"{path.name}: guard '{row['id']}' is longer than {GUARD_WINDOW} tokens")
             elif "context" in row:
                 self.context.setdefault(row["label"], []).append((row["id"], frozenset(row["context"])))
             else:
@@ -263,11 +294,17 @@ class SenseGuard:
         candidates = list(doc.spans.get(CANDIDATES, []))
         if not candidates:
             return doc
-        guarded = [
-            (doc.vocab.strings[key], start, end)
-            for key, start, end in self.matcher(doc)
-            if any(span.start < end and start < span.end for span in candidates)
-        ]
+        guarded = []
+        for span in candidates:
+            if span.id_ not in self.pattern_labels:
+                continue
+            # Match only a window around the candidate: guard patterns are a few tokens long,
+            # and matching whole blocks would cost more than the rest of the pipeline.
+            offset = max(0, span.start - GUARD_WINDOW)
+            window = doc[offset : span.end + GUARD_WINDOW]
+            guarded += [
+                (doc.vocab.strings[key], offset + start, offset + end) for key, start, end in self.matcher(window)
+            ]
         kept = []
         for span in candidates:
             reason = self._reason(span, guarded)
@@ -280,16 +317,21 @@ class SenseGuard:
 
     def _reason(self, span: Span, guarded: list[tuple[str, int, int]]) -> str | None:
         for guard_id, start, end in guarded:
-            if self.labels[guard_id] == span.id_ and span.start < end and start < span.end:
+            if self._applies(guard_id, span) and span.start < end and start < span.end:
                 return guard_id
         for guard_id, words in self.context.get(span.id_, ()):
-            if any(token.lower_ in words for token in span.sent):
+            if self._applies(guard_id, span) and not words.isdisjoint(_sentence_words(span)):
                 return guard_id
         document_words = span.doc.user_data.get(DOCUMENT_WORDS) or {t.lower_ for t in span.doc}
         for guard_id, required in self.required.get(span.id_, ()):
-            if not required.any_in(document_words):
+            if self._applies(guard_id, span) and not required.any_in(document_words):
                 return guard_id
         return None
+
+    def _applies(self, guard_id: str, span: Span) -> bool:
+        """A guard covers its label's candidates, or only those written in one of its `forms`."""
+        forms = self.forms.get(guard_id)
+        return self.labels[guard_id] == span.id_ and (forms is None or span.text.lower() in forms)
 
 
 class ContextWords:
@@ -317,17 +359,25 @@ class AbbreviationDefinitions:
         self.lexicon = lexicon
         self.matcher = Matcher(nlp.vocab, validate=True)
         self.strong: dict[str, bool] = {}
+        # Each cue's required words, one set of alternatives per token: the cue matcher runs only
+        # on blocks that contain every required word of some cue, which most blocks do not.
+        self.required_words: list[list[frozenset[str]]] = []
         for row in load_abbreviation_cues(path):
             _add_validated(self.matcher, row["id"], row["pattern"], path)
             self.strong[row["id"]] = row["label"] == "defines"
+            self.required_words.append(_required_words(row["pattern"]))
 
     def __call__(self, doc: Doc) -> Doc:
-        found = list(self._parenthetical(doc)) + list(self._cued(doc))
+        found = list(self._parenthetical(doc))
+        words = set(WORDS.findall(_text(doc).lower()))
+        if any(all(not alternatives.isdisjoint(words) for alternatives in cue) for cue in self.required_words):
+            found += list(self._cued(doc))
         doc._.abbreviation_definitions = found
         return doc
 
     def _parenthetical(self, doc: Doc) -> Iterator[Definition]:
-        for open_ in (t for t in doc if t.text == "("):
+        opening = (doc.char_span(m.start(), m.end()) for m in re.finditer(r"\(", _text(doc)))
+        for open_ in (span[0] for span in opening if span is not None):
             close = next((t.i for t in doc[open_.i + 1 : open_.i + 2 + MAX_LONG_FORM_WORDS] if t.text == ")"), None)
             if close is None:
                 continue
@@ -361,6 +411,18 @@ class AbbreviationDefinitions:
                     if term and long_form[:1].lower() == short[0][:1].lower():
                         yield Definition(short[0], term.muscle_id, long_form, cue, self.strong[cue])
                         break
+
+
+def _required_words(pattern: list[dict]) -> list[frozenset[str]]:
+    """For each non-optional token of a pattern, the lower-case words it accepts."""
+    required = []
+    for token in pattern:
+        value = token.get("LOWER", token.get("ORTH"))
+        if token.get("OP") in ("?", "*") or value is None:
+            continue
+        words = value["IN"] if isinstance(value, dict) else [value]
+        required.append(frozenset(w.lower() for w in words))
+    return required
 
 
 def _phrase_before(doc: Doc, index: int) -> list[str]:
@@ -470,9 +532,8 @@ class MuscleResolver:
         """'muscles of your chest, back and shoulders' and 'chest and back muscles'."""
         taken = {i for m in mentions for i in range(m.start, m.end)}
         found = []
-        for token in doc:
-            if token.lower_ != "muscles":
-                continue
+        heads = (doc.char_span(m.start(), m.end()) for m in MUSCLES_WORD.finditer(_text(doc)))
+        for token in (span[0] for span in heads if span is not None):
             following = self._modifier_list(doc, token.i + 1, step=1)
             preceding = self._modifier_list(doc, token.i - 1, step=-1)
             for start, end, muscle_id in following + preceding[1:]:
@@ -558,6 +619,24 @@ def finalise(doc: Doc, mention: MentionMatch, lexicon: Lexicon) -> MentionMatch:
     return mention
 
 
+def _sentence_words(span: Span) -> set[str]:
+    """Lower-cased words of the sentence around a span."""
+    text = _text(span.doc)
+    starts = span.doc.user_data.get("sentence_starts")
+    if starts is None:
+        starts = span.doc.user_data["sentence_starts"] = sentence_starts(text)
+    start, end = sentence_span(starts, text, span.start_char)
+    return set(WORDS.findall(text[start:end].lower()))
+
+
+def _text(doc: Doc) -> str:
+    """The doc's text, built once: Doc.text joins every token on each access."""
+    text = doc.user_data.get("text")
+    if text is None:
+        text = doc.user_data["text"] = doc.text
+    return text
+
+
 def _notes(doc: Doc) -> dict[tuple[int, int], str]:
     return doc.user_data.setdefault("muscle_notes", {})
 
@@ -576,13 +655,13 @@ def build_muscle_nlp(lexicon_path: Path | None = None, guards_path: Path | None 
     lexicon_arg = str(lexicon_path or "")
     lexicon = cached_lexicon(lexicon_arg)
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe(
-        "span_ruler",
-        name="muscle_ruler",
-        config={"spans_key": CANDIDATES, "phrase_matcher_attr": "LOWER", "validate": True, "overwrite": False},
-    )
-    ruler.add_patterns(ruler_patterns(lexicon))
+    for name, attr, case_sensitive in (("muscle_ruler", "LOWER", False), ("muscle_abbreviation_ruler", "ORTH", True)):
+        ruler = nlp.add_pipe(
+            "span_ruler",
+            name=name,
+            config={"spans_key": CANDIDATES, "phrase_matcher_attr": attr, "validate": True, "overwrite": False},
+        )
+        ruler.add_patterns(ruler_patterns(lexicon, case_sensitive))
     nlp.add_pipe("muscle_misspellings", config={"lexicon_path": lexicon_arg})
     nlp.add_pipe("muscle_sense_guard", config={"lexicon_path": lexicon_arg, "guards_path": str(guards_path or "")})
     nlp.add_pipe("muscle_abbreviation_definitions", config={"lexicon_path": lexicon_arg})
@@ -611,11 +690,13 @@ def apply_definitions(doc: Doc, definitions: dict[str, Definition], lexicon: Lex
     if not definitions:
         return
     mentions = list(doc._.muscle_mentions or [])
-    for token in doc:
-        short = token.text if token.text in definitions else token.text[:-1] if token.text.endswith("s") else ""
-        definition = definitions.get(short)
-        if definition is None:
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(definitions))) + r")s?\b")
+    for match in pattern.finditer(_text(doc)):
+        token_span = doc.char_span(match.start(), match.end())
+        if token_span is None or len(token_span) != 1:
             continue
+        token, short = token_span[0], match.group(1)
+        definition = definitions[short]
         entry = lexicon[definition.muscle_id]
         existing = [m for m in mentions if m.start <= token.i < m.end]
         if any(m.muscle_id == entry.id for m in existing):
@@ -638,9 +719,10 @@ def recognise_document(nlp: Language, lexicon: Lexicon, blocks: list[Block], sta
     """All mentions in one document's kept blocks, in block order."""
     kept = [b for b in blocks if b.kept]
     docs = [nlp.make_doc(b.text) for b in kept]
-    document_words = frozenset(t.lower_ for doc in docs for t in doc)
-    for doc in docs:
+    document_words = frozenset(w for b in kept for w in WORDS.findall(b.text.lower()))
+    for block, doc in zip(kept, docs, strict=True):
         doc.user_data[DOCUMENT_WORDS] = document_words
+        doc.user_data["text"] = block.text
     docs = list(nlp.pipe(docs))
     definitions = resolve_definitions(docs, lexicon)
     stats.definitions += len(definitions)
@@ -649,7 +731,7 @@ def recognise_document(nlp: Language, lexicon: Lexicon, blocks: list[Block], sta
         apply_definitions(doc, definitions, lexicon)
         for reason, _surface in doc._.muscle_dropped or []:
             stats.dropped_by_guard[reason] += 1
-        sentence_of = _sentence_index(doc)
+        starts = sentence_starts(block.text)
         for match in doc._.muscle_mentions or []:
             span = doc[match.start : match.end]
             stats.by_match_type[match.match_type] += 1
@@ -657,7 +739,7 @@ def recognise_document(nlp: Language, lexicon: Lexicon, blocks: list[Block], sta
                 Mention(
                     doc_id=block.doc_id,
                     block_idx=block.block_idx,
-                    sentence_idx=sentence_of[match.start],
+                    sentence_idx=sentence_of(starts, span.start_char),
                     char_start=span.start_char,
                     char_end=span.end_char,
                     line_start=block.line_start,
@@ -671,14 +753,6 @@ def recognise_document(nlp: Language, lexicon: Lexicon, blocks: list[Block], sta
                 )
             )
     return mentions
-
-
-def _sentence_index(doc: Doc) -> list[int]:
-    index = [0] * len(doc)
-    for i, sentence in enumerate(doc.sents):
-        for token in sentence:
-            index[token.i] = i
-    return index
 
 
 def recognise_muscles(

@@ -109,3 +109,35 @@ def test_document_with_no_article_text_is_an_error_that_still_counts_its_blocks(
     (row,) = pq.read_table(tmp_path / "out" / "documents.parquet").to_pylist()
     assert row["status"] == "error" and "no article text" in row["error"]
     assert row["n_blocks_kept"] == 0 and row["n_blocks_removed"] == 3
+
+
+def test_run_writes_mentions_and_the_lexicon_table(tmp_path, raw_dir, capsys):
+    out = tmp_path / "out"
+    assert cli.main(["muscles", "--raw", str(raw_dir), "--out", str(out)]) == cli.EXIT_OK
+    assert "mentions:" in capsys.readouterr().out
+    mentions = pq.read_table(out / "mentions.parquet").to_pylist()
+    muscles = {row["muscle_id"]: row for row in pq.read_table(out / "muscles.parquet").to_pylist()}
+    assert len(muscles) >= 120
+    assert {m["muscle_id"] for m in mentions} <= set(muscles)
+    mentioned = {m["muscle_id"] for m in mentions}
+    assert all((row["n_mentions"] > 0) == (row["muscle_id"] in mentioned) for row in muscles.values())
+    assert muscles["rectus_femoris"]["member_of"] == ["hip_flexors", "knee_extensors", "quadriceps"]
+    stats = json.loads((out / "stats.json").read_text())["muscles"]
+    assert stats["mentions"] == len(mentions)
+    assert sum(stats["by_match_type"].values()) == len(mentions)
+
+
+def test_an_invalid_lexicon_stops_the_run_with_its_file_named(tmp_path, raw_dir, monkeypatch, capsys):
+    from pipeline import lexicon, muscles
+
+    bad = tmp_path / "muscles.jsonl"
+    bad.write_text('{"id": "soleus", "name": "soleus", "kind": "bone", "region": "leg"}\n')
+    monkeypatch.setattr(lexicon, "default_lexicon_path", lambda: bad)
+    muscles.cached_lexicon.cache_clear()
+    try:
+        code = cli.main(["--raw", str(raw_dir), "--out", str(tmp_path / "out")])
+    finally:
+        muscles.cached_lexicon.cache_clear()
+    assert code == cli.EXIT_CANNOT_RUN
+    assert "muscles.jsonl: entry 'soleus': kind must be one of" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "mentions.parquet").exists()

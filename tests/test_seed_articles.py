@@ -111,3 +111,171 @@ def test_titles_and_dates_recovered(cleaned):
     assert doc.author == "Liam Hallam"
     doc, _ = cleaned["runners-blog-what-muscles-does-running-work-2023.txt"]
     assert doc.title == "What Muscles Does Running Work? (2023 Update)"
+
+
+# --------------------------------------------------------------------------- muscle recognition
+
+SCIENCE = "science-of-running-what-muscles-does-running-work.txt"
+BLOG = "runners-blog-what-muscles-does-running-work-2023.txt"
+LEGS = "does-running-work-out-your-legs.txt"
+HUBPAGES = "hubpages-leg-muscles-used-when-running.txt"
+NEEDTORACE = "needtorace-6-key-muscles-engaged.txt"
+
+
+@pytest.fixture(scope="module")
+def recognised(cleaned):
+    from pipeline.muscles import recognise_muscles
+
+    blocks = [b for _, doc_blocks in cleaned.values() for b in doc_blocks]
+    mentions, _ = recognise_muscles(blocks)
+    by_path = {path: [m for m in mentions if m.doc_id == doc.doc_id] for path, (doc, _) in cleaned.items()}
+    return blocks, mentions, by_path
+
+
+def _found(recognised, path):
+    return {m.muscle_id for m in recognised[2][path]}
+
+
+def test_tlf_tensor_fascia_latae_and_tfl_are_one_muscle(recognised):
+    science = [m for m in recognised[2][SCIENCE] if m.muscle_id == "tensor_fasciae_latae"]
+    assert {m.surface for m in science} >= {"TLF Muscles", "TLF muscle", "tensor fascia latae"}
+    assert all("nonstandard_abbreviation" in m.flags for m in science if m.surface.startswith("TLF"))
+    blog = {m.surface for m in recognised[2][BLOG] if m.muscle_id == "tensor_fasciae_latae"}
+    assert {"Tensor Fascia Latae", "TFL", "tensor fascia latae (TFL)"} <= blog
+    assert "tensor fasciae latae (TFL)" in {m.surface for m in recognised[2][LEGS]}
+
+
+@pytest.mark.parametrize(
+    "surface, muscle_id",
+    [
+        ("biceps branchii", "biceps_brachii"),
+        ("anterior tibialis", "tibialis_anterior"),
+        ("Thoracic Diaphragm", "diaphragm"),
+        ("Scalene Muscles", "scalenes"),
+        ("Peroneals", "fibularis_group"),
+        ("fibularis muscles", "fibularis_group"),
+        ("scalenus medius", "scalenus_medius"),
+    ],
+)
+def test_runners_blog_names_resolve(recognised, surface, muscle_id):
+    assert (surface, muscle_id) in {(m.surface, m.muscle_id) for m in recognised[2][BLOG]}
+
+
+def test_peroneals_and_their_three_members(recognised):
+    assert {"fibularis_group", "fibularis_longus", "fibularis_brevis", "fibularis_tertius"} <= _found(recognised, BLOG)
+
+
+def test_quadraceps_is_the_quadriceps(recognised):
+    (typo,) = [m for m in recognised[2][HUBPAGES] if m.match_type == "misspelling"]
+    assert typo.surface.startswith("quadraceps") and typo.muscle_id == "quadriceps"
+
+
+def test_the_itb_muscle_is_the_iliotibial_band_with_a_category_note(recognised):
+    itb = [m for m in recognised[2][SCIENCE] if m.muscle_id == "iliotibial_band"]
+    called_muscle = [m for m in itb if "muscle" in m.surface.lower()]
+    assert {m.surface for m in called_muscle} == {"ITB Muscle", "iliotibial (ITB) muscle", "ITB muscle"}
+    assert all(m.category_note and m.match_type == "category_error" for m in called_muscle)
+
+
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        (
+            LEGS,
+            {
+                "gluteus_maximus",
+                "gluteus_medius",
+                "gluteus_minimus",
+                "hamstrings",
+                "quadriceps",
+                "calves",
+                "gastrocnemius",
+                "soleus",
+                "hip_abductors",
+                "hip_adductors",
+                "tensor_fasciae_latae",
+                "iliotibial_band",
+            },
+        ),
+        (
+            HUBPAGES,
+            {
+                "quadriceps",
+                "hamstrings",
+                "gluteus_maximus",
+                "iliopsoas",
+                "calves",
+                "biceps_brachii",
+                "abdominals",
+                "hip_flexors",
+                "iliacus",
+                "psoas_major",
+                "semitendinosus",
+                "semimembranosus",
+                "biceps_femoris",
+                "rectus_femoris",
+                "vastus_medialis",
+                "vastus_lateralis",
+                "vastus_intermedius",
+                "gastrocnemius",
+                "soleus",
+                "achilles_tendon",
+            },
+        ),
+        (
+            NEEDTORACE,
+            {
+                "quadriceps",
+                "hamstrings",
+                "calves",
+                "gluteals",
+                "hip_flexors",
+                "core",
+                "soleus",
+                "gastrocnemius",
+                "gluteus_maximus",
+                "gluteus_medius",
+                "gluteus_minimus",
+                "abdominals",
+            },
+        ),
+        (
+            SCIENCE,
+            {
+                "quadriceps",
+                "calves",
+                "hamstrings",
+                "gluteals",
+                "tensor_fasciae_latae",
+                "iliotibial_band",
+                "core",
+                "transversus_abdominis",
+                "hip_abductors",
+            },
+        ),
+        (
+            BLOG,
+            {
+                "flexor_hallucis_brevis",
+                "flexor_hallucis_longus",
+                "latissimus_dorsi",
+                "pectorals",
+                "erector_spinae",
+                "multifidus",
+                "obliques",
+                "pelvic_floor",
+                "rectus_abdominis",
+                "iliopsoas",
+                "achilles_tendon",
+            },
+        ),
+    ],
+)
+def test_every_muscle_the_article_discusses_is_found(recognised, path, expected):
+    assert expected <= _found(recognised, path)
+
+
+def test_nothing_is_found_in_removed_boilerplate(recognised):
+    blocks, mentions, _ = recognised
+    kept = {(b.doc_id, b.block_idx) for b in blocks if b.kept}
+    assert mentions and all((m.doc_id, m.block_idx) in kept for m in mentions)
