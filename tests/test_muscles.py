@@ -241,30 +241,52 @@ def test_coordinated_body_parts_after_muscles(find):
 FITNESS = "Strength work for runners: "
 
 
-@pytest.mark.parametrize(
-    "text, guard",
-    [
-        (FITNESS + "Bring the legs back to the start.", None),
-        (FITNESS + "Balance comes from the core of your body.", "core-of-something"),
-        (FITNESS + "It sits at the very core of training.", "at-the-core"),
-        (FITNESS + "Our core values matter.", "core-compound-noun"),
-        (FITNESS + "A quad-core watch tracks the run.", "multi-core"),
-        (FITNESS + "Ride a quad bike to the gym.", "quad-vehicle"),
-        (FITNESS + "Calf liver is a recipe rich in iron.", "calf-food"),
-        (FITNESS + "The cow and her calf grazed by the farm.", "calf-animal"),
-        (FITNESS + "Take abs (x) of the split difference.", "abs-absolute-function"),
-        (FITNESS + "Compare the abs value of each lap.", "abs-absolute-value"),
-        (FITNESS + "The car's ABS light came on.", "abs-absolute-caps"),
-        (FITNESS + "Avoid these traps when you start.", "traps-snare"),
-        (FITNESS + "Open the camera diaphragm wide for the race photo.", "diaphragm-device"),
-        (FITNESS + "The common peroneal nerve runs by the knee.", "peroneal-nerve"),
-        (FITNESS + "His Achilles heel is pacing.", "achilles-heel"),
-    ],
-)
+SENSE_EXAMPLES = [
+    (FITNESS + "Bring the legs back to the start.", None),
+    (FITNESS + "Balance comes from the core of your body.", "core-of-something"),
+    (FITNESS + "It sits at the very core of training.", "at-the-core"),
+    (FITNESS + "Our core values matter.", "core-compound-noun"),
+    (FITNESS + "A quad-core watch tracks the run.", "multi-core"),
+    (FITNESS + "Ride a quad bike to the gym.", "quad-vehicle"),
+    (FITNESS + "Calf liver is a recipe rich in iron.", "calf-food"),
+    (FITNESS + "The cow and her calf grazed by the farm.", "calf-animal"),
+    (FITNESS + "Take abs (x) of the split difference.", "abs-absolute-function"),
+    (FITNESS + "Compare the abs value of each lap.", "abs-absolute-value"),
+    (FITNESS + "The car's ABS light came on.", "abs-absolute-caps"),
+    (FITNESS + "Avoid these traps when you start.", "traps-snare"),
+    (FITNESS + "Open the camera diaphragm wide for the race photo.", "diaphragm-device"),
+    (FITNESS + "The common peroneal nerve runs by the knee.", "peroneal-nerve"),
+    (FITNESS + "His Achilles heel is pacing.", "achilles-heel"),
+    (FITNESS + "Buy calf leather shoes.", "calf-leather"),
+    (FITNESS + "The quad at the college was full of students.", "quad-campus"),
+    (FITNESS + "Log the lats and longs of the route.", "lats-geo"),
+    (FITNESS + "Set obliques in italic font for the poster.", "obliques-typography"),
+    (FITNESS + "The drummer plays traps on the album.", "traps-music"),
+    (FITNESS + "Skip glutes and wheat flour bread.", "glute-food"),
+    (FITNESS + "Read the pec sheets for the new shoe.", "pecs-specs"),
+    (FITNESS + "Take the abs of the integer in python.", "abs-math-context"),
+    ("The abs of each reading were logged.", "abs-outside-fitness"),
+    ("Four quads raced on the lake.", "quad-outside-fitness"),
+    ("The calves were sold at market.", "calf-outside-fitness"),
+    ("Mice ran into traps overnight.", "traps-outside-fitness"),
+    ("The pecs were on display.", "lats-pecs-outside-fitness"),
+]
+
+
+@pytest.mark.parametrize("text, guard", SENSE_EXAMPLES)
 def test_everyday_senses_are_not_muscles(find, text, guard):
     assert find(text) == []
     if guard:
         assert guard in find.stats.dropped_by_guard
+
+
+def test_every_sense_guard_in_the_data_file_has_an_example():
+    from pipeline.muscles import load_sense_guards
+    from pipeline.patterns import DATA_DIR
+
+    guards = {row["id"] for row in load_sense_guards(DATA_DIR / "muscle_sense_guards.jsonl", cached_lexicon(""))}
+    exercised = {guard for _, guard in SENSE_EXAMPLES if guard} | {"core-outside-fitness"}  # tested below
+    assert guards == exercised
 
 
 def test_muscle_senses_of_the_same_words_still_match(find):
