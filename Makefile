@@ -39,6 +39,7 @@ format: $(STAMP) ## Reformat the code with ruff
 bench: $(STAMP) ## Run the benchmarks (boilerplate needs ../shared/benchmarks)
 	$(BIN)/python bench/boilerplate.py
 	$(BIN)/python bench/muscles.py
+	$(BIN)/python bench/claims.py
 
 clean: ## Remove the virtualenv, caches and build artefacts (never raw/, curated/ or review/)
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -26,7 +26,7 @@ STAGE_HELP = {
     "run": (
         "Run the whole pipeline.",
         "Reads every .html, .htm, .html.gz and .txt file under --raw.\n"
-        "Writes documents.parquet, blocks.parquet, mentions.parquet, muscles.parquet and\n"
+        "Writes documents, blocks, mentions, muscles, claims and vocabulary .parquet files and\n"
         "stats.json to --out.",
     ),
     "ingest": (
@@ -39,6 +39,13 @@ STAGE_HELP = {
         "Reads the files under --raw.\n"
         "Writes documents.parquet, blocks.parquet (every block, kept or removed with a reason)\n"
         "and stats.json (counts per stage and per removal reason) to --out.",
+    ),
+    "claims": (
+        "Stages 1-3: ingest, strip, recognise muscles, extract claims.",
+        "Reads the files under --raw, the lexicon and the claim vocabularies and cues\n"
+        "(pipeline/data/).\n"
+        "Writes documents, blocks, mentions, muscles, claims (one row per claim occurrence) and\n"
+        "vocabulary .parquet files and stats.json to --out.",
     ),
     "muscles": (
         "Stages 1-3a: ingest, strip, then find and normalise muscle mentions.",
@@ -92,6 +99,7 @@ RUNNERS: dict[str, Callable[[Settings], RunResult]] = {
     "run": run_all,
     "strip": run_through_strip,
     "muscles": run_all,
+    "claims": run_all,
     "ingest": run_ingest_only,
 }
 
@@ -139,5 +147,9 @@ def _report(result: RunResult, quiet: bool) -> None:
         muscles = result.stats["muscles"]
         types = ", ".join(f"{kind} {n}" for kind, n in muscles["by_match_type"].items())
         print(f"mentions: {muscles['mentions']} of {muscles['entries_mentioned']} lexicon entries ({types})")
+    if "claims" in result.stats:
+        claims = result.stats["claims"]
+        relations = ", ".join(f"{relation} {n}" for relation, n in claims["by_relation"].items())
+        print(f"claims: {claims['claims']} ({relations}); {claims['hedged']} hedged")
     for path in result.written:
         print(f"wrote {path}")

@@ -75,6 +75,8 @@ class Term:
 def plural(phrase: str) -> str:
     """English plural of a phrase's last word: calf -> calves, hip flexor -> hip flexors."""
     head, _, last = phrase.rpartition(" ")
+    stem, hyphen, last = last.rpartition("-")  # step-up -> step-ups
+    head = f"{head} {stem}{hyphen}".strip() if hyphen else head
     if last.endswith("s") or not last.isalpha():
         return phrase  # quadriceps, biceps, gluteus medius: already plural or Latin singular
     if last.endswith("lf"):
@@ -85,7 +87,7 @@ def plural(phrase: str) -> str:
         last = last[:-1] + "ies"
     else:
         last += "s"
-    return f"{head} {last}".strip()
+    return f"{head}{last}" if hyphen else f"{head} {last}".strip()
 
 
 def _hyphenated(phrase: str) -> str | None:

@@ -55,6 +55,11 @@ FLAG_CATEGORY_ERROR = "category_error"
 FLAG_FUZZY = "fuzzy"
 MENTION_FLAGS = (FLAG_NONSTANDARD_ABBREVIATION, FLAG_CATEGORY_ERROR, FLAG_FUZZY)
 
+# The relation of a claim: the enum of `claims.relation`.
+RELATIONS = ("action", "running_role", "exercise", "stretch", "injury", "member")
+# asserted: stated as fact; hedged: "may help", "could reduce".
+MODALITIES = ("asserted", "hedged")
+
 
 @dataclass
 class Source:
@@ -118,3 +123,25 @@ class Mention:
     note: str | None = None
     category_note: str | None = None
     flags: tuple[str, ...] = ()
+
+
+@dataclass
+class Claim:
+    """One claim occurrence: a muscle, a relation and an object, with the sentence that makes it."""
+
+    claim_id: str
+    doc_id: str
+    muscle_id: str
+    relation: str
+    object_id: str
+    object_label: str
+    modality: str
+    sentence: str
+    block_idx: int
+    section_path: list[str]
+    char_start: int  # the sentence's span within the block text
+    char_end: int
+    line_start: int | None
+    line_end: int | None
+    rule_id: str
+    confidence: float

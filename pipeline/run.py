@@ -6,6 +6,7 @@ them together, writes the tables and counts what happened.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import sys
@@ -17,10 +18,12 @@ from typing import Any, TypeVar
 
 from pipeline.atomic import write_json_atomically
 from pipeline.boilerplate import strip_boilerplate
+from pipeline.claims import ClaimStats, extract_claims
 from pipeline.ingest import DEFAULT_MAX_BYTES, discover, ingest
 from pipeline.lexicon import Lexicon
 from pipeline.muscles import RecognitionStats, cached_lexicon, recognise_muscles
-from pipeline.records import STATUS_ERROR, Block, Document, Mention
+from pipeline.records import STATUS_ERROR, Block, Claim, Document, Mention
+from pipeline.vocabulary import Vocabulary, cached_vocabulary
 from pipeline.write import write_table
 
 T = TypeVar("T")
@@ -39,6 +42,7 @@ class RunResult:
     documents: list[Document]
     blocks: list[Block]
     mentions: list[Mention] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
 
@@ -74,13 +78,19 @@ def muscles_stage(blocks: list[Block], settings: Settings) -> tuple[list[Mention
     return recognise_muscles(blocks, progress=lambda docs: progress(docs, len(docs), "muscles", settings.progress))
 
 
+def claims_stage(blocks: list[Block], mentions: list[Mention], settings: Settings) -> tuple[list[Claim], ClaimStats]:
+    return extract_claims(blocks, mentions, progress=lambda ids: progress(ids, len(ids), "claims", settings.progress))
+
+
 def run_all(settings: Settings) -> RunResult:
-    """Stages 1-3a: ingest, strip, recognise muscles; write every table and the stats."""
+    """Stages 1-3: ingest, strip, recognise muscles, extract claims; write every table and the stats."""
     documents = ingest_stage(settings)
     blocks = strip_stage(documents, settings)
     mentions, recognition = muscles_stage(blocks, settings)
+    claims, claim_stats = claims_stage(blocks, mentions, settings)
     lexicon = cached_lexicon("")
-    result = RunResult(documents=documents, blocks=blocks, mentions=mentions)
+    vocabulary = cached_vocabulary("")
+    result = RunResult(documents=documents, blocks=blocks, mentions=mentions, claims=claims)
     result.stats = build_stats(documents, blocks)
     result.stats["muscles"] = {
         "mentions": len(mentions),
@@ -91,11 +101,22 @@ def run_all(settings: Settings) -> RunResult:
         "defined_abbreviations": recognition.definitions,
         "lexicon": {"entries": len(lexicon), "sha256_16": lexicon.digest},
     }
+    result.stats["claims"] = {
+        "claims": len(claims),
+        "by_relation": dict(sorted(claim_stats.by_relation.items())),
+        "by_rule": dict(sorted(claim_stats.by_rule.items())),
+        "hedged": claim_stats.hedged,
+        "negated_not_emitted": claim_stats.negated_dropped,
+        "member_claims_rejected_by_lexicon": claim_stats.members_rejected,
+        "vocabulary": {"objects": len(vocabulary), "sha256_16": vocabulary.digest},
+    }
     out = settings.out_dir
     result.written.append(write_table("documents", document_rows(documents, blocks), out))
     result.written.append(write_table("blocks", block_rows(blocks), out))
     result.written.append(write_table("mentions", mention_rows(mentions, lexicon), out))
     result.written.append(write_table("muscles", muscle_rows(lexicon, mentions), out))
+    result.written.append(write_table("claims", claim_rows(claims), out))
+    result.written.append(write_table("vocabulary", vocabulary_rows(vocabulary, claims), out))
     stats_path = out / "stats.json"
     write_json_atomically(stats_path, result.stats)
     result.written.append(stats_path)
@@ -234,6 +255,24 @@ def muscle_rows(lexicon: Lexicon, mentions: list[Mention]) -> list[dict[str, Any
             "n_mentions": n_mentions[entry.id],
         }
         for entry in lexicon.entries.values()
+    ]
+
+
+def claim_rows(claims: list[Claim]) -> list[dict[str, Any]]:
+    return [dataclasses.asdict(claim) for claim in claims]
+
+
+def vocabulary_rows(vocabulary: Vocabulary, claims: list[Claim]) -> list[dict[str, Any]]:
+    used = Counter((c.relation, c.object_id) for c in claims)
+    return [
+        {
+            "vocabulary": entry.vocabulary,
+            "object_id": entry.id,
+            "label": entry.label,
+            "phrases": list(entry.phrases),
+            "n_claims": used[(entry.vocabulary, entry.id)],
+        }
+        for entry in vocabulary.entries.values()
     ]
 
 

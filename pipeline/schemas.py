@@ -9,7 +9,16 @@ from __future__ import annotations
 import pyarrow as pa
 
 from pipeline.lexicon import KINDS
-from pipeline.records import BLOCK_KINDS, DOCUMENT_STATUSES, MATCH_TYPES, MENTION_FLAGS, REMOVAL_REASONS
+from pipeline.records import (
+    BLOCK_KINDS,
+    DOCUMENT_STATUSES,
+    MATCH_TYPES,
+    MENTION_FLAGS,
+    MODALITIES,
+    RELATIONS,
+    REMOVAL_REASONS,
+)
+from pipeline.vocabulary import VOCABULARIES
 
 
 def _field(name: str, type_: pa.DataType, description: str, nullable: bool = True) -> pa.Field:
@@ -104,7 +113,50 @@ MUSCLES = pa.schema(
     ]
 )
 
-TABLES: dict[str, pa.Schema] = {"documents": DOCUMENTS, "blocks": BLOCKS, "mentions": MENTIONS, "muscles": MUSCLES}
+CLAIMS = pa.schema(
+    [
+        _field("claim_id", pa.string(), "Stable id: hash of doc, muscle, relation, object and sentence span.", False),
+        _field("doc_id", pa.string(), "Document that makes the claim.", False),
+        _field("muscle_id", pa.string(), "Subject: the muscle, group or structure (joins `muscles`).", False),
+        _field("relation", pa.string(), f"One of {', '.join(RELATIONS)}.", False),
+        _field(
+            "object_id",
+            pa.string(),
+            "Object: a vocabulary id (joins `vocabulary` on relation = vocabulary), or a muscle_id for `member`.",
+            False,
+        ),
+        _field("object_label", pa.string(), "Canonical name of the object.", False),
+        _field("modality", pa.string(), f"One of {', '.join(MODALITIES)} ('may help' is hedged).", False),
+        _field("sentence", pa.string(), "The evidence: the sentence (or table cell) that makes the claim.", False),
+        _field("block_idx", pa.int32(), "Block of the sentence (joins `blocks`).", False),
+        _field("section_path", pa.list_(pa.string()), "Headings above the block.", False),
+        _field("char_start", pa.int32(), "Start of the sentence in the block text.", False),
+        _field("char_end", pa.int32(), "End (exclusive) of the sentence in the block text.", False),
+        _field("line_start", pa.int32(), "First raw line of the block (text inputs)."),
+        _field("line_end", pa.int32(), "Last raw line of the block (text inputs)."),
+        _field("rule_id", pa.string(), "The attribution rule that produced the claim (see the README).", False),
+        _field("confidence", pa.float64(), "The rule's confidence, lowered for hedged claims.", False),
+    ]
+)
+
+VOCABULARY = pa.schema(
+    [
+        _field("vocabulary", pa.string(), f"One of {', '.join(VOCABULARIES)} (the claim relation it serves).", False),
+        _field("object_id", pa.string(), "Stable id within its vocabulary.", False),
+        _field("label", pa.string(), "Canonical name.", False),
+        _field("phrases", pa.list_(pa.string()), "Phrases that name it (plurals are matched too).", False),
+        _field("n_claims", pa.int32(), "Claims of this build with this object.", False),
+    ]
+)
+
+TABLES: dict[str, pa.Schema] = {
+    "documents": DOCUMENTS,
+    "blocks": BLOCKS,
+    "mentions": MENTIONS,
+    "muscles": MUSCLES,
+    "claims": CLAIMS,
+    "vocabulary": VOCABULARY,
+}
 
 # Allowed values of enum-like columns, checked before every write.
 ENUMS: dict[tuple[str, str], frozenset[str]] = {
@@ -116,6 +168,9 @@ ENUMS: dict[tuple[str, str], frozenset[str]] = {
     ("mentions", "match_type"): frozenset(MATCH_TYPES),
     ("mentions", "flags"): frozenset(MENTION_FLAGS),
     ("muscles", "kind"): frozenset(KINDS),
+    ("claims", "relation"): frozenset(RELATIONS),
+    ("claims", "modality"): frozenset(MODALITIES),
+    ("vocabulary", "vocabulary"): frozenset(VOCABULARIES),
 }
 # Columns whose values (or value combinations) must be unique in their table.
 UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
@@ -123,6 +178,8 @@ UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
     "blocks": ("doc_id", "block_idx"),
     "mentions": ("doc_id", "block_idx", "char_start"),
     "muscles": ("muscle_id",),
+    "claims": ("claim_id",),
+    "vocabulary": ("vocabulary", "object_id"),
 }
 
 

@@ -56,7 +56,14 @@ def test_clean_batch_exits_zero_and_rebuilds_byte_identical(tmp_path, raw_dir):
     first = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
     assert cli.main(["run", "--raw", str(raw_dir), "--out", str(out), "-q"]) == cli.EXIT_OK
     assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == first
-    assert sorted(first) == ["blocks.parquet", "documents.parquet", "mentions.parquet", "muscles.parquet"]
+    assert sorted(first) == [
+        "blocks.parquet",
+        "claims.parquet",
+        "documents.parquet",
+        "mentions.parquet",
+        "muscles.parquet",
+        "vocabulary.parquet",
+    ]
 
 
 def test_missing_input_folder_exits_two(tmp_path, capsys):
@@ -85,10 +92,11 @@ def test_crash_while_writing_leaves_previous_output_intact(tmp_path, raw_dir, mo
         cli.main(["--raw", str(raw_dir), "--out", str(out), "-q"])
     assert (out / "blocks.parquet").read_bytes() == before
     expected = ["blocks.parquet", "documents.parquet", "mentions.parquet", "muscles.parquet", "stats.json"]
+    expected = sorted([*expected, "claims.parquet", "vocabulary.parquet"])
     assert sorted(p.name for p in out.iterdir()) == expected
 
 
-@pytest.mark.parametrize("command", ["run", "ingest", "strip", "muscles"])
+@pytest.mark.parametrize("command", ["run", "ingest", "strip", "muscles", "claims"])
 def test_every_subcommand_help_says_what_it_reads_and_writes(command, capsys):
     with pytest.raises(SystemExit):
         cli.main([command, "--help"])
@@ -141,3 +149,23 @@ def test_an_invalid_lexicon_stops_the_run_with_its_file_named(tmp_path, raw_dir,
     assert code == cli.EXIT_CANNOT_RUN
     assert "muscles.jsonl: entry 'soleus': kind must be one of" in capsys.readouterr().err
     assert not (tmp_path / "out" / "mentions.parquet").exists()
+
+
+def test_claims_table_joins_mentions_vocabulary_and_blocks(tmp_path, raw_dir):
+    out = tmp_path / "out"
+    assert cli.main(["claims", "--raw", str(raw_dir), "--out", str(out), "-q"]) == cli.EXIT_OK
+    claims = pq.read_table(out / "claims.parquet").to_pylist()
+    vocabulary = {(r["vocabulary"], r["object_id"]) for r in pq.read_table(out / "vocabulary.parquet").to_pylist()}
+    muscles = {r["muscle_id"] for r in pq.read_table(out / "muscles.parquet").to_pylist()}
+    blocks = {(r["doc_id"], r["block_idx"]): r["text"] for r in pq.read_table(out / "blocks.parquet").to_pylist()}
+    assert len(claims) > 100
+    for claim in claims:
+        assert claim["muscle_id"] in muscles
+        if claim["relation"] == "member":
+            assert claim["object_id"] in muscles
+        else:
+            assert (claim["relation"], claim["object_id"]) in vocabulary
+        text = blocks[(claim["doc_id"], claim["block_idx"])]
+        assert claim["sentence"] in text
+    stats = json.loads((out / "stats.json").read_text())["claims"]
+    assert stats["claims"] == len(claims) == sum(stats["by_relation"].values())

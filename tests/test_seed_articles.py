@@ -279,3 +279,57 @@ def test_nothing_is_found_in_removed_boilerplate(recognised):
     blocks, mentions, _ = recognised
     kept = {(b.doc_id, b.block_idx) for b in blocks if b.kept}
     assert mentions and all((m.doc_id, m.block_idx) in kept for m in mentions)
+
+
+# --------------------------------------------------------------------------- claims
+
+
+@pytest.fixture(scope="module")
+def claimed(recognised):
+    from pipeline.claims import extract_claims
+
+    blocks, mentions, by_path = recognised
+    claims, _ = extract_claims(blocks, mentions)
+    doc_ids = {path: ms[0].doc_id for path, ms in by_path.items() if ms}
+    return {
+        path: {(c.muscle_id, c.relation, c.object_id) for c in claims if c.doc_id == doc_id}
+        for path, doc_id in doc_ids.items()
+    }
+
+
+@pytest.mark.parametrize(
+    "path, triple",
+    [
+        (NEEDTORACE, ("quadriceps", "action", "knee_extension")),
+        (BLOG, ("quadriceps", "action", "knee_extension")),
+        (BLOG, ("hamstrings", "action", "knee_flexion")),
+        (BLOG, ("hamstrings", "action", "hip_extension")),
+        (BLOG, ("quadriceps", "member", "vastus_medialis")),
+        (BLOG, ("quadriceps", "member", "vastus_intermedius")),
+        (BLOG, ("quadriceps", "member", "vastus_lateralis")),
+        (BLOG, ("quadriceps", "member", "rectus_femoris")),
+        (NEEDTORACE, ("soleus", "exercise", "calf_raise")),
+        (NEEDTORACE, ("soleus", "exercise", "heel_drop")),
+        (BLOG, ("tensor_fasciae_latae", "action", "hip_abduction")),
+        (BLOG, ("tensor_fasciae_latae", "running_role", "pelvic_stability")),
+        (BLOG, ("tibialis_anterior", "action", "ankle_dorsiflexion")),
+        (BLOG, ("tibialis_anterior", "action", "foot_inversion")),
+        (BLOG, ("tibialis_anterior", "injury", "shin_splints")),
+        (BLOG, ("gluteus_medius", "exercise", "clamshell")),
+        (LEGS, ("gluteus_medius", "exercise", "clamshell")),
+        (NEEDTORACE, ("hip_flexors", "stretch", "kneeling_hip_flexor_stretch")),
+        (NEEDTORACE, ("hip_flexors", "exercise", "leg_raise")),
+        (BLOG, ("diaphragm", "action", "breathing")),
+        (NEEDTORACE, ("gluteals", "exercise", "hip_thrust")),
+        (BLOG, ("hip_flexors", "exercise", "glute_bridge")),
+        (BLOG, ("hip_flexors", "exercise", "weighted_hip_extension")),
+        (SCIENCE, ("hamstrings", "action", "hip_extension")),
+        (HUBPAGES, ("hip_flexors", "member", "iliacus")),
+    ],
+)
+def test_seed_claims_include(claimed, path, triple):
+    assert triple in claimed[path]
+
+
+def test_seed_claims_exclude_what_the_text_denies(claimed):
+    assert ("gluteals", "member", "quadriceps") not in claimed[NEEDTORACE]
