@@ -404,6 +404,7 @@ class ClaimExtractor:
             if not self.cues.search("injury_link", sentence):
                 return [], ""
             before = [m for m in clause_mentions if m.char_end <= found.start]
+            named = [m for m in named if self._can_be_subject(m)]
             if not before and named:
                 # "hamstring strain and tears become a threat when ...": the injury names its muscle
                 return [named[0].muscle_id], "clause_subject"
