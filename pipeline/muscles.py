@@ -51,6 +51,8 @@ from pipeline.spelling import SpellingIndex, is_rare_word
 
 CANDIDATES = "muscle_candidates"
 MUSCLES_WORD = re.compile(r"(?i)\bmuscles\b")
+COORDINATION_AFTER = re.compile(r"\s+(?:of|in|around)\s", re.I)
+COORDINATION_BEFORE = re.compile(r"(?:,|\band\b|\bor\b|&)", re.I)
 WORDS = re.compile(r"[\w'’-]+")
 LONG_WORD = re.compile(r"\b[^\W\d_]{6,}\b")
 # Doc.user_data key: the lower-cased words of the whole document a block belongs to.
@@ -274,6 +276,8 @@ class SenseGuard:
         self.labels: dict[str, str] = {}
         self.forms: dict[str, frozenset[str]] = {}
         self.pattern_labels: set[str] = set()
+        # per label, each pattern's required words (one set of alternatives per token)
+        self.pattern_words: dict[str, list[list[frozenset[str]]]] = {}
         self.context: dict[str, list[tuple[str, frozenset[str]]]] = {}
         self.required: dict[str, list[tuple[str, ContextWords]]] = {}
         for row in load_sense_guards(path, lexicon):
@@ -283,6 +287,7 @@ class SenseGuard:
             if "pattern" in row:
                 _add_validated(self.matcher, row["id"], row["pattern"], path)
                 self.pattern_labels.add(row["label"])
+                self.pattern_words.setdefault(row["label"], []).append(_required_words(row["pattern"]))
                 if len(row["pattern"]) > GUARD_WINDOW:
                     raise PatternError(f"{path.name}: guard '{row['id']}' is longer than {GUARD_WINDOW} tokens")
             elif "context" in row:
@@ -298,6 +303,9 @@ class SenseGuard:
         for span in candidates:
             if span.id_ not in self.pattern_labels:
                 continue
+            window_words = {t.lower_ for t in doc[max(0, span.start - GUARD_WINDOW) : span.end + GUARD_WINDOW]}
+            if not any(all(not alt.isdisjoint(window_words) for alt in req) for req in self.pattern_words[span.id_]):
+                continue  # no guard pattern of this label can match here
             # Match only a window around the candidate: guard patterns are a few tokens long,
             # and matching whole blocks would cost more than the rest of the pipeline.
             offset = max(0, span.start - GUARD_WINDOW)
@@ -420,6 +428,8 @@ def _required_words(pattern: list[dict]) -> list[frozenset[str]]:
         value = token.get("LOWER", token.get("ORTH"))
         if token.get("OP") in ("?", "*") or value is None:
             continue
+        if isinstance(value, dict) and "IN" not in value:
+            continue  # NOT_IN and the like constrain nothing a pre-filter can use
         words = value["IN"] if isinstance(value, dict) else [value]
         required.append(frozenset(w.lower() for w in words))
     return required
@@ -511,9 +521,9 @@ class MuscleResolver:
         taken = {i for m in mentions for i in range(m.start, m.end)}
         found = []
         for mention in mentions:
-            words = [t.lower_ for t in doc[mention.start : mention.end]]
-            if len(words) < 2 or words[-1] not in ELLIPSIS_PARTS:
+            if mention.end - mention.start < 2 or doc[mention.end - 1].lower_ not in ELLIPSIS_PARTS:
                 continue
+            words = [t.lower_ for t in doc[mention.start : mention.end]]
             prefix = " ".join(words[:-1])
             i = mention.end
             while i < len(doc) and (doc[i].lower_ in LIST_SEPARATORS or doc[i].lower_ in ELLIPSIS_PARTS):
@@ -532,10 +542,17 @@ class MuscleResolver:
         """'muscles of your chest, back and shoulders' and 'chest and back muscles'."""
         taken = {i for m in mentions for i in range(m.start, m.end)}
         found = []
-        heads = (doc.char_span(m.start(), m.end()) for m in MUSCLES_WORD.finditer(_text(doc)))
-        for token in (span[0] for span in heads if span is not None):
-            following = self._modifier_list(doc, token.i + 1, step=1)
-            preceding = self._modifier_list(doc, token.i - 1, step=-1)
+        text = _text(doc)
+        for match in MUSCLES_WORD.finditer(text):
+            # Cheap text checks first: a list needs "of/in/around" after, or "and/or/," before.
+            after = COORDINATION_AFTER.match(text, match.end()) is not None
+            before = COORDINATION_BEFORE.search(text[max(0, match.start() - 40) : match.start()]) is not None
+            span = doc.char_span(match.start(), match.end()) if after or before else None
+            if span is None:
+                continue
+            token = span[0]
+            following = self._modifier_list(doc, token.i + 1, step=1) if after else []
+            preceding = self._modifier_list(doc, token.i - 1, step=-1) if before else []
             for start, end, muscle_id in following + preceding[1:]:
                 if not taken.intersection(range(start, end)):
                     note = f"coordinated with '{token.text}'"
