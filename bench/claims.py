@@ -10,13 +10,12 @@ Usage: python bench/claims.py [--words N] [--data DIR]
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from muscles import DEFAULT_DATA, dev_documents, seed_documents  # noqa: E402
+from muscles import corpora, parse_args  # noqa: E402
 
 from pipeline.claims import ClaimExtractor, extract_claims  # noqa: E402
 from pipeline.muscles import RecognitionStats, build_muscle_nlp, cached_lexicon, recognise_document  # noqa: E402
@@ -24,19 +23,11 @@ from pipeline.records import Block  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--words", type=int, default=200_000, help="corpus size in words (default 200000)")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    args = parser.parse_args()
-
-    seeds = seed_documents()
-    corpora = {"seed articles": seeds}
-    if args.data.is_dir():
-        corpora["seeds + dev pages"] = seeds + dev_documents(args.data)
+    args = parse_args(__doc__, 200_000)
     nlp, lexicon = build_muscle_nlp(), cached_lexicon("")
     extractor = ClaimExtractor()
     print(f"{'corpus':<18} {'docs':>6} {'words':>9} {'claims w/s':>11} {'claims':>8}")
-    for name, base in corpora.items():
+    for name, base in corpora(args.data).items():
         base_words = sum(len(text.split()) for doc in base for text in doc)
         copies = max(1, -(-args.words // base_words))
         blocks = [

@@ -50,23 +50,33 @@ def dev_documents(data: Path) -> list[list[str]]:
     return documents
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--words", type=int, default=300_000, help="corpus size in words (default 300000)")
+def parse_args(doc: str, default_words: int) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument(
+        "--words", type=int, default=default_words, help=f"corpus size in words (default {default_words})"
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def corpora(data: Path) -> dict[str, list[list[str]]]:
+    """The seed articles alone, and with the development pages when they are available."""
     seeds = seed_documents()
-    corpora = {"seed articles": seeds}
-    if args.data.is_dir():
-        corpora["seeds + dev pages"] = seeds + dev_documents(args.data)
+    found = {"seed articles": seeds}
+    if data.is_dir():
+        found["seeds + dev pages"] = seeds + dev_documents(data)
+    return found
+
+
+def main() -> None:
+    args = parse_args(__doc__, 300_000)
     nlp, lexicon = build_muscle_nlp(), cached_lexicon("")
     recognise_document(nlp, lexicon, [Block("warm", 0, "paragraph", "The quadraceps.")], RecognitionStats())
     tokenizer = spacy.blank("en")
     print(
         f"{'corpus':<18} {'docs':>6} {'words':>9} {'tokenizer w/s':>14} {'ours w/s':>10} {'ratio':>6} {'mentions':>9}"
     )
-    for name, base in corpora.items():
+    for name, base in corpora(args.data).items():
         base_words = sum(len(text.split()) for doc in base for text in doc)
         corpus = base * max(1, -(-args.words // base_words))
         words = base_words * (len(corpus) // len(base))
