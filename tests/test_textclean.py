@@ -165,6 +165,16 @@ def test_related_posts_zone_ends_when_prose_resumes():
     assert result[PROSE_3] is None
 
 
+def test_a_bare_read_more_button_is_removed_without_opening_a_related_box():
+    # Product round-ups interleave short headings with prose, so a zone opened here would
+    # never see two prose blocks in a row again and would swallow the article.
+    middle = "\n\n".join(["Read More", "Best Buy", PROSE_2.replace("hamstrings", "adductors"), "See It Now"])
+    result = reasons(article(middle=middle))
+    assert result["Read More"] == "related_posts"
+    assert result[PROSE_2.replace("hamstrings", "adductors")] is None
+    assert result[PROSE_3] is None
+
+
 def test_bio_sentence_inside_the_article_core_is_kept():
     sentence = "Eliud Kipchoge is a runner who credits strong glutes and hamstrings for his marathon form and speed."
     assert reasons(article(middle=sentence))[sentence] is None
