@@ -331,7 +331,7 @@ class ClaimExtractor:
                     claims.append(claim)
         label_exercises = [o for o in label_objects if o.vocabulary in ("exercise", "stretch")]
         if label_exercises and start == 0:
-            claims += self._labelled_exercise(block, end, mentions, label_exercises, state)
+            claims += self._labelled_exercise(block, mentions, label_exercises, state)
         return claims
 
     def _this_exercise(
@@ -354,7 +354,7 @@ class ClaimExtractor:
         return claims
 
     def _labelled_exercise(
-        self, block: Block, end: int, mentions: list[Mention], found: list[Found], state: DocumentState
+        self, block: Block, mentions: list[Mention], found: list[Found], state: DocumentState
     ) -> list[Claim]:
         """'Calf raises: ... targets both the gastrocnemius and the soleus' (the whole item)."""
         text = block.text

@@ -71,6 +71,11 @@ class Term:
     match_type: str
     case_sensitive: bool = False
 
+    @property
+    def key(self) -> tuple[str, bool]:
+        """What two terms must share to be the same surface form."""
+        return (self.text if self.case_sensitive else self.text.lower(), self.case_sensitive)
+
 
 def plural(phrase: str) -> str:
     """English plural of a phrase's last word: calf -> calves, hip flexor -> hip flexors."""
@@ -114,8 +119,7 @@ class Lexicon:
         seen: dict[tuple[str, bool], Term] = {}
         for entry in self.entries.values():
             for term in _entry_terms(entry):
-                key = (term.text if term.case_sensitive else term.text.lower(), term.case_sensitive)
-                seen.setdefault(key, term)
+                seen.setdefault(term.key, term)
         return list(seen.values())
 
     @cached_property
@@ -254,9 +258,8 @@ def _check_unambiguous(entries: dict[str, LexiconEntry], path: Path) -> None:
     owner: dict[tuple[str, bool], str] = {}
     for entry in entries.values():
         for term in _entry_terms(entry):
-            key = (term.text if term.case_sensitive else term.text.lower(), term.case_sensitive)
-            if owner.setdefault(key, entry.id) != entry.id:
-                raise LexiconError(f"{path.name}: '{term.text}' names both '{owner[key]}' and '{entry.id}'")
+            if owner.setdefault(term.key, entry.id) != entry.id:
+                raise LexiconError(f"{path.name}: '{term.text}' names both '{owner[term.key]}' and '{entry.id}'")
         for abbreviation in entry.context_abbreviations:
             key = (abbreviation, True)
             if owner.get(key, entry.id) != entry.id:

@@ -110,16 +110,15 @@ def run_all(settings: Settings) -> RunResult:
         "member_claims_rejected_by_lexicon": claim_stats.members_rejected,
         "vocabulary": {"objects": len(vocabulary), "sha256_16": vocabulary.digest},
     }
-    out = settings.out_dir
-    result.written.append(write_table("documents", document_rows(documents, blocks), out))
-    result.written.append(write_table("blocks", block_rows(blocks), out))
-    result.written.append(write_table("mentions", mention_rows(mentions, lexicon), out))
-    result.written.append(write_table("muscles", muscle_rows(lexicon, mentions), out))
-    result.written.append(write_table("claims", claim_rows(claims), out))
-    result.written.append(write_table("vocabulary", vocabulary_rows(vocabulary, claims), out))
-    stats_path = out / "stats.json"
-    write_json_atomically(stats_path, result.stats)
-    result.written.append(stats_path)
+    tables = {
+        "documents": document_rows(documents, blocks),
+        "blocks": block_rows(blocks),
+        "mentions": mention_rows(mentions, lexicon),
+        "muscles": muscle_rows(lexicon, mentions),
+        "claims": claim_rows(claims),
+        "vocabulary": vocabulary_rows(vocabulary, claims),
+    }
+    result.written = write_outputs(settings.out_dir, tables, result.stats)
     return result
 
 
@@ -129,13 +128,17 @@ def run_through_strip(settings: Settings) -> RunResult:
     blocks = strip_stage(documents, settings)
     result = RunResult(documents=documents, blocks=blocks)
     result.stats = build_stats(documents, blocks)
-    out = settings.out_dir
-    result.written.append(write_table("documents", document_rows(documents, blocks), out))
-    result.written.append(write_table("blocks", block_rows(blocks), out))
-    stats_path = out / "stats.json"
-    write_json_atomically(stats_path, result.stats)
-    result.written.append(stats_path)
+    tables = {"documents": document_rows(documents, blocks), "blocks": block_rows(blocks)}
+    result.written = write_outputs(settings.out_dir, tables, result.stats)
     return result
+
+
+def write_outputs(out: Path, tables: dict[str, list[dict[str, Any]]], stats: dict[str, Any]) -> list[Path]:
+    """Every table, then stats.json; each written atomically."""
+    written = [write_table(name, rows, out) for name, rows in tables.items()]
+    stats_path = out / "stats.json"
+    write_json_atomically(stats_path, stats)
+    return [*written, stats_path]
 
 
 def run_ingest_only(settings: Settings) -> RunResult:

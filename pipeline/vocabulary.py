@@ -9,7 +9,7 @@ knee" is knee extension). The loader validates the file; the object ruler is bui
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,7 +49,6 @@ class Vocabulary:
     entries: dict[str, VocabularyEntry]  # by key "vocabulary:id"
     path: Path
     digest: str
-    _by_phrase: dict[str, list[str]] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> VocabularyEntry:
         return self.entries[key]
