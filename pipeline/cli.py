@@ -16,7 +16,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.ingest import DEFAULT_MAX_BYTES
 from pipeline.patterns import PatternError
-from pipeline.run import RunResult, Settings, run_all, run_ingest_only, run_through_strip
+from pipeline.run import RunResult, Settings, run_all, run_ingest_only, run_through_muscles, run_through_strip
 from pipeline.schemas import data_dictionary_markdown
 from pipeline.write import TableValidationError
 
@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
 RUNNERS: dict[str, Callable[[Settings], RunResult]] = {
     "run": run_all,
     "strip": run_through_strip,
-    "muscles": run_all,
+    "muscles": run_through_muscles,
     "claims": run_all,
     "ingest": run_ingest_only,
 }

@@ -82,25 +82,19 @@ def claims_stage(blocks: list[Block], mentions: list[Mention], settings: Setting
     return extract_claims(blocks, mentions, progress=lambda ids: progress(ids, len(ids), "claims", settings.progress))
 
 
+def run_through_muscles(settings: Settings) -> RunResult:
+    """Stages 1-3a: ingest, strip, recognise muscles; write documents, blocks, mentions, muscles, stats."""
+    result, lexicon = _recognise(settings)
+    result.written = write_outputs(settings.out_dir, _muscle_tables(result, lexicon), result.stats)
+    return result
+
+
 def run_all(settings: Settings) -> RunResult:
     """Stages 1-3: ingest, strip, recognise muscles, extract claims; write every table and the stats."""
-    documents = ingest_stage(settings)
-    blocks = strip_stage(documents, settings)
-    mentions, recognition = muscles_stage(blocks, settings)
-    claims, claim_stats = claims_stage(blocks, mentions, settings)
-    lexicon = cached_lexicon("")
+    result, lexicon = _recognise(settings)
+    claims, claim_stats = claims_stage(result.blocks, result.mentions, settings)
     vocabulary = cached_vocabulary("")
-    result = RunResult(documents=documents, blocks=blocks, mentions=mentions, claims=claims)
-    result.stats = build_stats(documents, blocks)
-    result.stats["muscles"] = {
-        "mentions": len(mentions),
-        "documents_with_mentions": len({m.doc_id for m in mentions}),
-        "entries_mentioned": len({m.muscle_id for m in mentions}),
-        "by_match_type": dict(sorted(recognition.by_match_type.items())),
-        "dropped_by_sense_guard": dict(sorted(recognition.dropped_by_guard.items())),
-        "defined_abbreviations": recognition.definitions,
-        "lexicon": {"entries": len(lexicon), "sha256_16": lexicon.digest},
-    }
+    result.claims = claims
     result.stats["claims"] = {
         "claims": len(claims),
         "by_relation": dict(sorted(claim_stats.by_relation.items())),
@@ -111,15 +105,41 @@ def run_all(settings: Settings) -> RunResult:
         "vocabulary": {"objects": len(vocabulary), "sha256_16": vocabulary.digest},
     }
     tables = {
-        "documents": document_rows(documents, blocks),
-        "blocks": block_rows(blocks),
-        "mentions": mention_rows(mentions, lexicon),
-        "muscles": muscle_rows(lexicon, mentions),
+        **_muscle_tables(result, lexicon),
         "claims": claim_rows(claims),
         "vocabulary": vocabulary_rows(vocabulary, claims),
     }
     result.written = write_outputs(settings.out_dir, tables, result.stats)
     return result
+
+
+def _recognise(settings: Settings) -> tuple[RunResult, Lexicon]:
+    """Stages 1-3a, with the stats of each; nothing written."""
+    documents = ingest_stage(settings)
+    blocks = strip_stage(documents, settings)
+    mentions, recognition = muscles_stage(blocks, settings)
+    lexicon = cached_lexicon("")
+    result = RunResult(documents=documents, blocks=blocks, mentions=mentions)
+    result.stats = build_stats(documents, blocks)
+    result.stats["muscles"] = {
+        "mentions": len(mentions),
+        "documents_with_mentions": len({m.doc_id for m in mentions}),
+        "entries_mentioned": len({m.muscle_id for m in mentions}),
+        "by_match_type": dict(sorted(recognition.by_match_type.items())),
+        "dropped_by_sense_guard": dict(sorted(recognition.dropped_by_guard.items())),
+        "defined_abbreviations": recognition.definitions,
+        "lexicon": {"entries": len(lexicon), "sha256_16": lexicon.digest},
+    }
+    return result, lexicon
+
+
+def _muscle_tables(result: RunResult, lexicon: Lexicon) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "documents": document_rows(result.documents, result.blocks),
+        "blocks": block_rows(result.blocks),
+        "mentions": mention_rows(result.mentions, lexicon),
+        "muscles": muscle_rows(lexicon, result.mentions),
+    }
 
 
 def run_through_strip(settings: Settings) -> RunResult:
