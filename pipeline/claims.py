@@ -43,7 +43,15 @@ CUE_LABELS = (
     "member_part_of",
     "anaphor",
     "exercise_section",
+    "member_count",
+    "primary",
+    "supporting",
 )
+RELATION_MEMBER_COUNT = "member_count"
+RELATION_PROMINENCE = "prominence"
+# Objects of the two relations that are not vocabulary entries.
+PROMINENCE_LABELS = {"primary": "primary muscle", "supporting": "supporting muscle"}
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 THIS_EXERCISE = re.compile(
     r"\b(?:this|these|the|that) (?:exercises?|moves?|movements?|stretch(?:es)?|poses?|drills?)\b", re.I
 )
@@ -70,6 +78,8 @@ RULE_CONFIDENCE = {
     "table_column": 0.85,
     "member_cue": 0.9,
     "member_heading_list": 0.8,
+    "member_count": 0.8,
+    "prominence_cue": 0.8,
 }
 # Hedged claims ("may help") keep this share of their rule's confidence.
 HEDGE_FACTOR = 0.7
@@ -150,7 +160,6 @@ class ClaimExtractor:
         self.lexicon = lexicon or cached_lexicon("")
         self.cues = cues or Cues()
         self.stats = ClaimStats()
-        self._leaves: dict[str, frozenset[str]] = {}
         self._muscle_like: set[str] = set()
 
     # ------------------------------------------------------------------ document
@@ -200,6 +209,8 @@ class ClaimExtractor:
             if not exercises and previous_exercises:
                 claims += self._this_exercise(block, (start, end), sentence_mentions, previous_exercises)
             previous_exercises = exercises or previous_exercises
+            claims += self._member_count(block, (start, end), sentence_mentions, state, paragraph_topic)
+            claims += self._prominence(block, (start, end), sentence_mentions)
             claims += self._sentence(
                 block,
                 (start, end),
@@ -483,6 +494,58 @@ class ClaimExtractor:
                 self.stats.negated_dropped += 1
         return claims
 
+    def _member_count(
+        self,
+        block: Block,
+        bounds: tuple[int, int],
+        mentions: list[Mention],
+        state: DocumentState,
+        paragraph_topic: list[str],
+    ) -> list[Claim]:
+        """'Picture them as a squad of four superheroes': how many members a group has."""
+        start, end = bounds
+        text = block.text[start:end]
+        count = self.cues.search("member_count", text)
+        if count is None or self._negated(text[: count.start()]):
+            return []
+        groups = [m for m in mentions if self.lexicon[m.muscle_id].kind == "group"]
+        before = [m for m in groups if m.char_start < start + count.start()]
+        if groups:
+            group = (before or groups)[-1 if before else 0].muscle_id
+        elif self.cues.search("anaphor", text):
+            topic = paragraph_topic or state.topic
+            if len(topic) != 1 or self.lexicon[topic[0]].kind != "group":
+                return []
+            group = topic[0]
+        else:
+            return []
+        word = count.group(1).lower()
+        number = str(NUMBER_WORDS.get(word) or int(word))
+        return [self._claim(block, start, end, group, RELATION_MEMBER_COUNT, number, "member_count")]
+
+    def _prominence(self, block: Block, bounds: tuple[int, int], mentions: list[Mention]) -> list[Claim]:
+        """'The primary leg muscles ... are assisted by supporting muscles which consist of the biceps ...'."""
+        start, end = bounds
+        text = block.text[start:end]
+        cues = [
+            (match.start() + start, label)
+            for label in PROMINENCE_LABELS
+            for cue in self.cues.by_label[label]
+            for match in cue.regex.finditer(text)
+        ]
+        if not cues or self._negated(text):
+            return []
+        claims = []
+        for mention in mentions:
+            if not self._can_be_subject(mention):
+                continue
+            preceding = [c for c in cues if c[0] < mention.char_start]
+            _, label = max(preceding) if preceding else min(cues)
+            claims.append(
+                self._claim(block, start, end, mention.muscle_id, RELATION_PROMINENCE, label, "prominence_cue")
+            )
+        return claims
+
     # ------------------------------------------------------------------ helpers
 
     def _can_be_subject(self, mention: Mention) -> bool:
@@ -496,19 +559,7 @@ class ClaimExtractor:
         """True if every muscle the member stands for is one of the group's muscles."""
         if group_id == member_id:
             return False
-        group, member = self._leaves_of(group_id), self._leaves_of(member_id)
-        return bool(member) and member <= group
-
-    def _leaves_of(self, muscle_id: str) -> frozenset[str]:
-        if muscle_id not in self._leaves:
-            entry = self.lexicon[muscle_id]
-            if entry.members:
-                self._leaves[muscle_id] = frozenset(
-                    leaf for member in entry.members for leaf in self._leaves_of(member)
-                ) | {muscle_id}
-            else:
-                self._leaves[muscle_id] = frozenset({muscle_id})
-        return self._leaves[muscle_id]
+        return self.lexicon.leaves(member_id) <= self.lexicon.leaves(group_id)
 
     def _claim(
         self,
@@ -523,6 +574,10 @@ class ClaimExtractor:
     ) -> Claim:
         if relation == RELATION_MEMBER:
             label = self.lexicon[object_id].name
+        elif relation == RELATION_MEMBER_COUNT:
+            label = f"{object_id} members"
+        elif relation == RELATION_PROMINENCE:
+            label = PROMINENCE_LABELS[object_id]
         else:
             label = self.vocabulary[f"{relation}:{object_id}"].label
         confidence = RULE_CONFIDENCE[rule] * (HEDGE_FACTOR if modality == "hedged" else 1.0)

@@ -14,8 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.decisions import ACTIONS, DEFAULT_DECISIONS, DecisionsError, reviewer_name
 from pipeline.ingest import DEFAULT_MAX_BYTES
 from pipeline.patterns import PatternError
+from pipeline.review import ReviewContext, ReviewError, decide, interactive_review, list_conflicts
 from pipeline.run import RunResult, Settings, run_all, run_ingest_only, run_through_muscles, run_through_strip
 from pipeline.schemas import data_dictionary_markdown
 from pipeline.write import TableValidationError
@@ -25,9 +27,10 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_CANNOT_RUN = 0, 1, 2
 STAGE_HELP = {
     "run": (
         "Run the whole pipeline.",
-        "Reads every .html, .htm, .html.gz and .txt file under --raw.\n"
-        "Writes documents, blocks, mentions, muscles, claims and vocabulary .parquet files and\n"
-        "stats.json to --out.",
+        "Reads every .html, .htm, .html.gz and .txt file under --raw, and the reviewer's\n"
+        "decisions (--decisions).\n"
+        "Writes documents, blocks, mentions, muscles, claims, vocabulary, facts and conflicts\n"
+        ".parquet files, review.html and stats.json to --out.",
     ),
     "ingest": (
         "Stage 1: discover, read and decode the inputs.",
@@ -69,6 +72,12 @@ def _add_io_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
         help=f"inputs larger than this are reported as errors (default: {DEFAULT_MAX_BYTES})",
     )
     parser.add_argument("-q", "--quiet", action="store_true", default=default(False), help="print only errors")
+    parser.add_argument(
+        "--decisions",
+        type=Path,
+        default=default(DEFAULT_DECISIONS),
+        help=f"reviewer decisions file (default: {DEFAULT_DECISIONS})",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,7 +101,41 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the data dictionary of every table (reads nothing, writes to stdout).",
     )
     schema.add_argument("--markdown", action="store_true", help="Markdown tables, as in the README (default)")
+    _add_review_commands(commands)
     return parser
+
+
+def _add_review_commands(commands: argparse._SubParsersAction) -> None:
+    review = commands.add_parser(
+        "review",
+        help="Review the open conflicts, one keypress per decision.",
+        description="Walk the open conflicts of the last build (--out/conflicts.parquet) with their evidence\n"
+        "side by side. Each keypress appends a decision to --decisions at once, so quitting midway\n"
+        "keeps every decision made. `make curate` applies them.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_io_options(review, defaults=False)
+    review.add_argument("--list", action="store_true", help="print the conflicts as tab-separated lines and exit")
+    review.add_argument(
+        "--status", choices=("open", "resolved", "all"), default="all", help="with --list: which conflicts"
+    )
+    review.add_argument("--deferred", action="store_true", help="also show conflicts deferred earlier")
+    review.add_argument("--by", help="reviewer name (default: $CURATE_REVIEWER or the login name)")
+    decide = commands.add_parser(
+        "decide",
+        help="Record one decision on a conflict (for scripts).",
+        description="Append a decision on one conflict of the last build to --decisions.\n\nActions:\n"
+        + "\n".join(f"  {action:15} {text}" for action, text in ACTIONS.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_io_options(decide, defaults=False)
+    decide.add_argument("conflict_id", help="the conflict's id (a unique prefix of 6+ characters will do)")
+    decide.add_argument("action", choices=list(ACTIONS))
+    decide.add_argument("--note", help="why; kept with the decision")
+    decide.add_argument("--by", help="reviewer name (default: $CURATE_REVIEWER or the login name)")
+    decide.add_argument("--fact", action="append", default=[], help="reject: only this fact (repeatable)")
+    decide.add_argument("--claim", action="append", default=[], help="reject: only this claim (repeatable)")
+    decide.add_argument("--into", help="merge: the canonical name (default: the suggested one)")
 
 
 RUNNERS: dict[str, Callable[[Settings], RunResult]] = {
@@ -110,7 +153,15 @@ def main(argv: list[str] | None = None) -> int:
     if command == "schema":
         print(data_dictionary_markdown())
         return EXIT_OK
-    settings = Settings(raw_dir=args.raw, out_dir=args.out, max_bytes=args.max_bytes, progress=not args.quiet)
+    if command in ("review", "decide"):
+        return _review_command(args)
+    settings = Settings(
+        raw_dir=args.raw,
+        out_dir=args.out,
+        max_bytes=args.max_bytes,
+        progress=not args.quiet,
+        decisions=args.decisions,
+    )
     if not settings.raw_dir.is_dir():
         print(f"curate: input folder {settings.raw_dir} does not exist", file=sys.stderr)
         return EXIT_CANNOT_RUN
@@ -122,11 +173,49 @@ def main(argv: list[str] | None = None) -> int:
     except PatternError as exc:
         print(f"curate: nothing written, a rule or lexicon file is invalid: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
+    except DecisionsError as exc:
+        print(f"curate: nothing written, the decisions file is invalid: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
     _report(result, quiet=args.quiet)
     return EXIT_SOME_FAILED if result.failed else EXIT_OK
 
 
+def _review_command(args: argparse.Namespace) -> int:
+    context = ReviewContext(out_dir=args.out, decisions_path=args.decisions, reviewer=args.by or reviewer_name())
+    try:
+        if args.command == "decide":
+            decision = decide(
+                context,
+                args.conflict_id,
+                args.action,
+                note=args.note,
+                facts=tuple(args.fact),
+                claims=tuple(args.claim),
+                into=args.into,
+            )
+            print(f"recorded: {decision.action} on {decision.conflict_id} in {args.decisions}")
+            print("run `make curate` to apply it")
+        elif args.list:
+            list_conflicts(context, args.status, sys.stdout)
+        else:
+            interactive_review(context, include_deferred=args.deferred)
+    except (ReviewError, DecisionsError) as exc:
+        print(f"curate {args.command}: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except KeyboardInterrupt:
+        print(f"\ninterrupted; decisions already made are saved in {args.decisions}", file=sys.stderr)
+        return EXIT_OK
+    return EXIT_OK
+
+
 def _report(result: RunResult, quiet: bool) -> None:
+    if result.reconciled is not None:
+        for decision in result.reconciled.stale:
+            print(
+                f"warning: stale decision ({decision.action} on {decision.conflict_id}, line {decision.line}): "
+                "no conflict of this build matches it; it is kept in the decisions file",
+                file=sys.stderr,
+            )
     for doc in result.documents:
         if doc.status == "error":
             print(f"error: {doc.error}", file=sys.stderr)
@@ -151,5 +240,11 @@ def _report(result: RunResult, quiet: bool) -> None:
         claims = result.stats["claims"]
         relations = ", ".join(f"{relation} {n}" for relation, n in claims["by_relation"].items())
         print(f"claims: {claims['claims']} ({relations}); {claims['hedged']} hedged")
+    if "reconcile" in result.stats:
+        rec = result.stats["reconcile"]
+        statuses = ", ".join(f"{n} {status}" for status, n in rec["facts_by_status"].items())
+        kinds = ", ".join(f"{kind} {n}" for kind, n in rec["conflicts_by_kind"].items())
+        print(f"facts: {rec['facts']} ({statuses}); {rec['facts_with_several_sources']} from several sources")
+        print(f"conflicts: {rec['conflicts']} ({kinds}); {rec['conflicts_open']} open")
     for path in result.written:
         print(f"wrote {path}")

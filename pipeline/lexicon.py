@@ -52,6 +52,7 @@ class LexiconEntry:
     context_abbreviations: tuple[str, ...] = ()
     modifier_forms: tuple[str, ...] = ()
     members: tuple[str, ...] = ()
+    older_names: tuple[str, ...] = ()  # synonyms that are superseded terminology ("peroneals")
     uberon_id: str | None = None
     fma_id: str | None = None
     uberon_label: str | None = None
@@ -136,6 +137,20 @@ class Lexicon:
         """Every lower-cased word of every case-insensitive term: the vocabulary spelling is checked against."""
         return frozenset(w for t in self.terms if not t.case_sensitive for w in re.findall(r"[a-z]+", t.text.lower()))
 
+    def leaves(self, muscle_id: str) -> frozenset[str]:
+        """The single muscles an entry stands for, through nested groups ("core" -> "obliques" -> ...).
+
+        A muscle or structure stands for itself; a group for its members' leaves, never its own id,
+        so that "iliopsoas" is found inside "hip flexors", which lists the iliacus and psoas directly.
+        """
+        cache = self.__dict__.setdefault("_leaves", {})
+        if muscle_id not in cache:
+            members = self.entries[muscle_id].members
+            cache[muscle_id] = (
+                frozenset().union(*(self.leaves(m) for m in members)) if members else frozenset({muscle_id})
+            )
+        return cache[muscle_id]
+
     def resolve(self, phrase: str) -> Term | None:
         """The term a phrase names, ignoring case, a leading article or possessive, and a muscle head."""
         words = re.findall(r"[A-Za-z]+(?:[-'’][A-Za-z]+)*", phrase)
@@ -183,6 +198,7 @@ LEXICON_KEYS_OPTIONAL = {
     "context_abbreviations": list,
     "modifier_forms": list,
     "members": list,
+    "older_names": list,
     "uberon_id": str,
     "fma_id": str,
     "uberon_label": str,
@@ -217,7 +233,15 @@ def _entry_from_row(row: dict, path: Path) -> LexiconEntry:
     if row["kind"] not in KINDS:
         raise LexiconError(f"{where}: kind must be one of {', '.join(KINDS)}")
     lists = {}
-    for key in ("synonyms", "variants", "abbreviations", "context_abbreviations", "modifier_forms", "members"):
+    for key in (
+        "synonyms",
+        "variants",
+        "abbreviations",
+        "context_abbreviations",
+        "modifier_forms",
+        "members",
+        "older_names",
+    ):
         values = row.get(key, [])
         if not all(isinstance(v, str) and v.strip() == v and v for v in values):
             raise LexiconError(f"{where}: '{key}' must be a list of non-empty, trimmed strings")
@@ -225,6 +249,9 @@ def _entry_from_row(row: dict, path: Path) -> LexiconEntry:
     for abbreviation in lists["abbreviations"] + lists["context_abbreviations"]:
         if not ABBREVIATION_FORMAT.match(abbreviation):
             raise LexiconError(f"{where}: '{abbreviation}' is not an abbreviation (2-6 letters, 2+ capitals)")
+    stray = [name for name in lists["older_names"] if name not in lists["synonyms"]]
+    if stray:
+        raise LexiconError(f"{where}: older_names {stray} must also be listed as synonyms")
     if lists["members"] and row["kind"] != "group":
         raise LexiconError(f"{where}: only groups have members")
     if row.get("uberon_id") and not UBERON_FORMAT.match(row["uberon_id"]):

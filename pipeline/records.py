@@ -56,7 +56,9 @@ FLAG_FUZZY = "fuzzy"
 MENTION_FLAGS = (FLAG_NONSTANDARD_ABBREVIATION, FLAG_CATEGORY_ERROR, FLAG_FUZZY)
 
 # The relation of a claim: the enum of `claims.relation`.
-RELATIONS = ("action", "running_role", "exercise", "stretch", "injury", "member")
+# member_count ("a squad of four") and prominence (primary or supporting muscle) fill single-valued
+# slots, so sources can disagree on them.
+RELATIONS = ("action", "running_role", "exercise", "stretch", "injury", "member", "member_count", "prominence")
 # asserted: stated as fact; hedged: "may help", "could reduce".
 MODALITIES = ("asserted", "hedged")
 

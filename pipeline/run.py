@@ -19,10 +19,15 @@ from typing import Any, TypeVar
 from pipeline.atomic import write_json_atomically
 from pipeline.boilerplate import strip_boilerplate
 from pipeline.claims import ClaimStats, extract_claims
+from pipeline.decisions import DEFAULT_DECISIONS, Decision, load_decisions
+from pipeline.dedupe import source_groups
 from pipeline.ingest import DEFAULT_MAX_BYTES, discover, ingest
 from pipeline.lexicon import Lexicon
 from pipeline.muscles import RecognitionStats, cached_lexicon, recognise_muscles
+from pipeline.reconcile import Conflict, Fact, Reconciled, Reconciler
 from pipeline.records import STATUS_ERROR, Block, Claim, Document, Mention
+from pipeline.reference import cached_reference
+from pipeline.review_page import write_review_page
 from pipeline.vocabulary import Vocabulary, cached_vocabulary
 from pipeline.write import write_table
 
@@ -35,6 +40,7 @@ class Settings:
     out_dir: Path = Path("curated")
     max_bytes: int = DEFAULT_MAX_BYTES
     progress: bool = True
+    decisions: Path = DEFAULT_DECISIONS
 
 
 @dataclass
@@ -43,6 +49,7 @@ class RunResult:
     blocks: list[Block]
     mentions: list[Mention] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    reconciled: Reconciled | None = None
     stats: dict[str, Any] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
 
@@ -89,8 +96,32 @@ def run_through_muscles(settings: Settings) -> RunResult:
     return result
 
 
+def reconcile_stage(result: RunResult, decisions: list[Decision], lexicon: Lexicon) -> Reconciled:
+    groups = group_documents(result.documents, result.blocks)
+    reconciler = Reconciler(
+        result.documents, result.blocks, result.mentions, result.claims, groups, lexicon, cached_reference("")
+    )
+    return reconciler.run(decisions)
+
+
+def group_documents(documents: list[Document], blocks: list[Block]) -> dict[str, str]:
+    """doc_id -> its near-duplicate source group (see `pipeline/dedupe.py`)."""
+    return {doc_id: group for doc_id, (group, _) in _groups(documents, blocks).items()}
+
+
+def _groups(documents: list[Document], blocks: list[Block]) -> dict[str, tuple[str, float]]:
+    kept: dict[str, list[str]] = {}
+    for block in blocks:
+        if block.kept:
+            kept.setdefault(block.doc_id, []).append(block.text)
+    owners = sorted((d for d in documents if d.status in ("ok", "error")), key=lambda d: d.source_path)
+    return source_groups((d.doc_id, "\n".join(kept.get(d.doc_id, []))) for d in owners)
+
+
 def run_all(settings: Settings) -> RunResult:
-    """Stages 1-3: ingest, strip, recognise muscles, extract claims; write every table and the stats."""
+    """Stages 1-5: ingest, strip, recognise muscles, extract claims, reconcile with the reviewer's
+    decisions; write every table, the review page and the stats."""
+    decisions = load_decisions(settings.decisions)  # a malformed file stops the run before any work
     result, lexicon = _recognise(settings)
     claims, claim_stats = claims_stage(result.blocks, result.mentions, settings)
     vocabulary = cached_vocabulary("")
@@ -104,13 +135,39 @@ def run_all(settings: Settings) -> RunResult:
         "member_claims_rejected_by_lexicon": claim_stats.members_rejected,
         "vocabulary": {"objects": len(vocabulary), "sha256_16": vocabulary.digest},
     }
+    reconciled = reconcile_stage(result, decisions, lexicon)
+    result.reconciled = reconciled
+    result.stats["reconcile"] = reconcile_stats(reconciled, settings.decisions)
     tables = {
         **_muscle_tables(result, lexicon),
         "claims": claim_rows(claims),
         "vocabulary": vocabulary_rows(vocabulary, claims),
+        "facts": fact_rows(reconciled.facts, lexicon),
+        "conflicts": conflict_rows(reconciled.conflicts),
     }
     result.written = write_outputs(settings.out_dir, tables, result.stats)
+    page = settings.out_dir / "review.html"
+    write_review_page(page, reconciled.conflicts, settings.raw_dir)
+    result.written.append(page)
     return result
+
+
+def reconcile_stats(reconciled: Reconciled, decisions_path: Path) -> dict[str, Any]:
+    facts, conflicts = reconciled.facts, reconciled.conflicts
+    return {
+        "facts": len(facts),
+        "facts_by_status": dict(sorted(Counter(f.status for f in facts).items())),
+        "facts_with_several_sources": sum(len(f.source_groups) > 1 for f in facts),
+        "facts_by_reference_agreement": dict(sorted(Counter(f.judgement.agreement for f in facts).items())),
+        "conflicts": len(conflicts),
+        "conflicts_by_kind": dict(sorted(Counter(c.kind for c in conflicts).items())),
+        "conflicts_open": sum(c.status == "open" for c in conflicts),
+        "decisions_applied": sum(c.decision is not None for c in conflicts),
+        "claims_rejected_by_reviewer": len(reconciled.rejected_claims),
+        "stale_decisions": [
+            {"conflict_id": d.conflict_id, "line": d.line, "file": str(decisions_path)} for d in reconciled.stale
+        ],
+    }
 
 
 def _recognise(settings: Settings) -> tuple[RunResult, Lexicon]:
@@ -135,7 +192,7 @@ def _recognise(settings: Settings) -> tuple[RunResult, Lexicon]:
 
 def _muscle_tables(result: RunResult, lexicon: Lexicon) -> dict[str, list[dict[str, Any]]]:
     return {
-        "documents": document_rows(result.documents, result.blocks),
+        "documents": document_rows(result.documents, result.blocks, _groups(result.documents, result.blocks)),
         "blocks": block_rows(result.blocks),
         "mentions": mention_rows(result.mentions, lexicon),
         "muscles": muscle_rows(lexicon, result.mentions),
@@ -148,7 +205,7 @@ def run_through_strip(settings: Settings) -> RunResult:
     blocks = strip_stage(documents, settings)
     result = RunResult(documents=documents, blocks=blocks)
     result.stats = build_stats(documents, blocks)
-    tables = {"documents": document_rows(documents, blocks), "blocks": block_rows(blocks)}
+    tables = {"documents": document_rows(documents, blocks, _groups(documents, blocks)), "blocks": block_rows(blocks)}
     result.written = write_outputs(settings.out_dir, tables, result.stats)
     return result
 
@@ -164,11 +221,14 @@ def write_outputs(out: Path, tables: dict[str, list[dict[str, Any]]], stats: dic
 def run_ingest_only(settings: Settings) -> RunResult:
     documents = ingest_stage(settings)
     result = RunResult(documents=documents, blocks=[])
-    result.written.append(write_table("documents", document_rows(documents, []), settings.out_dir))
+    groups = _groups(documents, [])
+    result.written.append(write_table("documents", document_rows(documents, [], groups), settings.out_dir))
     return result
 
 
-def document_rows(documents: list[Document], blocks: list[Block]) -> list[dict[str, Any]]:
+def document_rows(
+    documents: list[Document], blocks: list[Block], groups: dict[str, tuple[str, float]]
+) -> list[dict[str, Any]]:
     kept_chars: Counter[str] = Counter()
     kept: Counter[str] = Counter()
     removed: Counter[str] = Counter()
@@ -199,6 +259,8 @@ def document_rows(documents: list[Document], blocks: list[Block]) -> list[dict[s
                 "n_blocks_kept": kept[doc.doc_id] if owns_blocks else 0,
                 "n_blocks_removed": removed[doc.doc_id] if owns_blocks else 0,
                 "duplicate_of": doc.duplicate_of,
+                "source_group": groups.get(doc.doc_id, (doc.doc_id, 1.0))[0],
+                "group_similarity": groups.get(doc.doc_id, (doc.doc_id, 1.0))[1],
                 "status": doc.status,
                 "error": doc.error,
             }
@@ -297,6 +359,66 @@ def vocabulary_rows(vocabulary: Vocabulary, claims: list[Claim]) -> list[dict[st
         }
         for entry in vocabulary.entries.values()
     ]
+
+
+def fact_rows(facts: list[Fact], lexicon: Lexicon) -> list[dict[str, Any]]:
+    rows = []
+    for fact in facts:
+        judgement = fact.judgement
+        rows.append(
+            {
+                "fact_id": fact.fact_id,
+                "muscle_id": fact.muscle_id,
+                "muscle_name": lexicon[fact.muscle_id].name,
+                "relation": fact.relation,
+                "object_id": fact.object_id,
+                "object_label": fact.object_label,
+                "n_claims": 0 if fact.all_claims_rejected else len(fact.claims),
+                "n_documents": len({c.doc_id for c in fact.evidence}),
+                "n_sources": len(fact.source_groups),
+                "doc_ids": sorted({c.doc_id for c in fact.evidence}),
+                "claim_ids": sorted(c.claim_id for c in fact.claims),
+                "member_claim_ids": sorted(c.claim_id for c in fact.member_claims),
+                "support": 0.0 if fact.all_claims_rejected else fact.support,
+                "modality": "asserted" if any(c.modality == "asserted" for c in fact.claims) else "hedged",
+                "status": fact.status,
+                "reference_agreement": judgement.agreement,
+                "reference_note": judgement.explanation or None,
+                "reference_citation": str(judgement.citation) if judgement.citation else None,
+                "conflict_ids": fact.conflict_ids,
+            }
+        )
+    return rows
+
+
+def conflict_rows(conflicts: list[Conflict]) -> list[dict[str, Any]]:
+    rows = []
+    for conflict in conflicts:
+        decision = conflict.decision
+        rows.append(
+            {
+                "conflict_id": conflict.conflict_id,
+                "kind": conflict.kind,
+                "summary": conflict.summary,
+                "muscle_ids": conflict.muscle_ids,
+                "relation": conflict.relation,
+                "object_ids": conflict.object_ids,
+                "surface": conflict.surface,
+                "cluster_method": conflict.cluster_method,
+                "forms": conflict.forms,
+                "evidence": [dataclasses.asdict(e) for e in conflict.evidence],
+                "fact_ids": conflict.fact_ids,
+                "suggested_resolution": conflict.suggested_resolution,
+                "suggested_action": conflict.suggested_action,
+                "suggested_fact_ids": conflict.suggested_fact_ids,
+                "status": conflict.status,
+                "decision": decision.action if decision else None,
+                "decided_by": decision.by if decision else None,
+                "decided_at": decision.at if decision else None,
+                "decision_note": decision.note if decision else None,
+            }
+        )
+    return rows
 
 
 def build_stats(documents: list[Document], blocks: list[Block]) -> dict[str, Any]:

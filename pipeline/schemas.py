@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from pipeline.decisions import ACTIONS
 from pipeline.lexicon import KINDS
+from pipeline.reconcile import (
+    CLUSTER_METHODS,
+    CONFLICT_KINDS,
+    CONFLICT_STATUSES,
+    FACT_STATUSES,
+    SUGGESTED_ACTIONS,
+)
 from pipeline.records import (
     BLOCK_KINDS,
     DOCUMENT_STATUSES,
@@ -18,6 +26,7 @@ from pipeline.records import (
     RELATIONS,
     REMOVAL_REASONS,
 )
+from pipeline.reference import AGREEMENTS
 from pipeline.vocabulary import VOCABULARIES
 
 
@@ -47,6 +56,14 @@ DOCUMENTS = pa.schema(
         _field("n_blocks_kept", pa.int32(), "Blocks kept as article content.", False),
         _field("n_blocks_removed", pa.int32(), "Blocks removed as boilerplate.", False),
         _field("duplicate_of", pa.string(), "For exact re-saves: source_path of the first copy."),
+        _field(
+            "source_group",
+            pa.string(),
+            "doc_id of the first document of its near-duplicate group (MinHash similarity of kept text >= 0.8); "
+            "facts count groups, not files.",
+            False,
+        ),
+        _field("group_similarity", pa.float64(), "Estimated Jaccard similarity to the group's first document.", False),
         _field("status", pa.string(), f"One of {', '.join(DOCUMENT_STATUSES)}.", False),
         _field("error", pa.string(), "For errors and unsupported files: what is wrong, naming the file."),
     ]
@@ -149,6 +166,119 @@ VOCABULARY = pa.schema(
     ]
 )
 
+EVIDENCE = pa.struct(
+    [
+        pa.field("side", pa.string()),
+        pa.field("claim_id", pa.string()),
+        pa.field("doc_id", pa.string()),
+        pa.field("source_path", pa.string()),
+        pa.field("quote", pa.string()),
+        pa.field("line_start", pa.int32()),
+        pa.field("line_end", pa.int32()),
+    ]
+)
+FORM_COUNT = pa.struct(
+    [
+        pa.field("form", pa.string()),
+        pa.field("doc_id", pa.string()),
+        pa.field("source_path", pa.string()),
+        pa.field("n", pa.int32()),
+    ]
+)
+
+FACTS = pa.schema(
+    [
+        _field("fact_id", pa.string(), "Stable id: hash of muscle_id, relation and object_id.", False),
+        _field("muscle_id", pa.string(), "Subject (joins `muscles`).", False),
+        _field("muscle_name", pa.string(), "Canonical name of the subject.", False),
+        _field("relation", pa.string(), f"One of {', '.join(RELATIONS)}.", False),
+        _field("object_id", pa.string(), "Object, as in `claims`.", False),
+        _field("object_label", pa.string(), "Canonical name of the object.", False),
+        _field("n_claims", pa.int32(), "Claims behind the fact (rejected claims left out).", False),
+        _field("n_documents", pa.int32(), "Documents making those claims or member claims.", False),
+        _field(
+            "n_sources",
+            pa.int32(),
+            "Independent source groups making them (near-duplicate copies count once).",
+            False,
+        ),
+        _field("doc_ids", pa.list_(pa.string()), "Documents making the claims or member claims.", False),
+        _field("claim_ids", pa.list_(pa.string()), "The claims about this muscle (join `claims`).", False),
+        _field(
+            "member_claim_ids",
+            pa.list_(pa.string()),
+            "Exercise and stretch facts of a group: the same claim made about one of its members.",
+            False,
+        ),
+        _field(
+            "support",
+            pa.float64(),
+            "Sum over source groups of the group's best claim confidence (hedged claims weigh less); "
+            "member claims included.",
+            False,
+        ),
+        _field("modality", pa.string(), "`asserted` if any claim asserts it, else `hedged`.", False),
+        _field(
+            "status",
+            pa.string(),
+            "accepted; flagged (an open conflict touches it); rejected (by a reviewer's decision).",
+            False,
+        ),
+        _field(
+            "reference_agreement",
+            pa.string(),
+            f"Against the reference tables: one of {', '.join(AGREEMENTS)}.",
+            False,
+        ),
+        _field("reference_note", pa.string(), "What the reference says, where it has an entry."),
+        _field("reference_citation", pa.string(), "The reference's source and section."),
+        _field("conflict_ids", pa.list_(pa.string()), "Conflicts that touch the fact (join `conflicts`).", False),
+    ]
+)
+
+CONFLICTS = pa.schema(
+    [
+        _field("conflict_id", pa.string(), "Stable id: hash of the kind and the values involved.", False),
+        _field("kind", pa.string(), f"One of {', '.join(CONFLICT_KINDS)}.", False),
+        _field("summary", pa.string(), "One line saying what is in conflict.", False),
+        _field("muscle_ids", pa.list_(pa.string()), "Entities involved (join `muscles`).", False),
+        _field("relation", pa.string(), "For reference and disagreement conflicts: the relation."),
+        _field("object_ids", pa.list_(pa.string()), "For reference and disagreement conflicts: the values.", False),
+        _field("surface", pa.string(), "For naming and category conflicts: the form as written."),
+        _field(
+            "cluster_method",
+            pa.string(),
+            f"Naming: how the form clusters with the standard name ({', '.join(CLUSTER_METHODS)}).",
+        ),
+        _field(
+            "forms",
+            pa.list_(FORM_COUNT),
+            "Naming and category: every written form of the entity with its count per source file.",
+            False,
+        ),
+        _field(
+            "evidence",
+            pa.list_(EVIDENCE),
+            "Side by side: each item names its side, claim, document, quote and raw lines.",
+            False,
+        ),
+        _field("fact_ids", pa.list_(pa.string()), "Facts the conflict touches (join `facts`).", False),
+        _field("suggested_resolution", pa.string(), "What the pipeline suggests, in words.", False),
+        _field(
+            "suggested_action",
+            pa.string(),
+            f"What accepting the suggestion does to `suggested_fact_ids`: {', '.join(SUGGESTED_ACTIONS)}.",
+            False,
+        ),
+        _field("suggested_fact_ids", pa.list_(pa.string()), "Facts the suggestion would reject.", False),
+        _field("status", pa.string(), f"One of {', '.join(CONFLICT_STATUSES)}.", False),
+        _field("decision", pa.string(), f"The applied decision: one of {', '.join(ACTIONS)}; null if none."),
+        _field("decided_by", pa.string(), "Who made the decision."),
+        _field("decided_at", pa.string(), "When (ISO 8601, as written in review/decisions.yaml)."),
+        _field("decision_note", pa.string(), "The reviewer's note."),
+    ]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "blocks": BLOCKS,
@@ -156,6 +286,8 @@ TABLES: dict[str, pa.Schema] = {
     "muscles": MUSCLES,
     "claims": CLAIMS,
     "vocabulary": VOCABULARY,
+    "facts": FACTS,
+    "conflicts": CONFLICTS,
 }
 
 # Allowed values of enum-like columns, checked before every write.
@@ -171,6 +303,15 @@ ENUMS: dict[tuple[str, str], frozenset[str]] = {
     ("claims", "relation"): frozenset(RELATIONS),
     ("claims", "modality"): frozenset(MODALITIES),
     ("vocabulary", "vocabulary"): frozenset(VOCABULARIES),
+    ("facts", "relation"): frozenset(RELATIONS),
+    ("facts", "modality"): frozenset(MODALITIES),
+    ("facts", "status"): frozenset(FACT_STATUSES),
+    ("facts", "reference_agreement"): frozenset(AGREEMENTS),
+    ("conflicts", "kind"): frozenset(CONFLICT_KINDS),
+    ("conflicts", "cluster_method"): frozenset(CLUSTER_METHODS),
+    ("conflicts", "suggested_action"): frozenset(SUGGESTED_ACTIONS),
+    ("conflicts", "status"): frozenset(CONFLICT_STATUSES),
+    ("conflicts", "decision"): frozenset(ACTIONS),
 }
 # Columns whose values (or value combinations) must be unique in their table.
 UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
@@ -180,6 +321,8 @@ UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
     "muscles": ("muscle_id",),
     "claims": ("claim_id",),
     "vocabulary": ("vocabulary", "object_id"),
+    "facts": ("muscle_id", "relation", "object_id"),
+    "conflicts": ("conflict_id",),
 }
 
 

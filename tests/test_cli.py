@@ -59,7 +59,9 @@ def test_clean_batch_exits_zero_and_rebuilds_byte_identical(tmp_path, raw_dir):
     assert sorted(first) == [
         "blocks.parquet",
         "claims.parquet",
+        "conflicts.parquet",
         "documents.parquet",
+        "facts.parquet",
         "mentions.parquet",
         "muscles.parquet",
         "vocabulary.parquet",
@@ -92,7 +94,8 @@ def test_crash_while_writing_leaves_previous_output_intact(tmp_path, raw_dir, mo
         cli.main(["--raw", str(raw_dir), "--out", str(out), "-q"])
     assert (out / "blocks.parquet").read_bytes() == before
     expected = ["blocks.parquet", "documents.parquet", "mentions.parquet", "muscles.parquet", "stats.json"]
-    expected = sorted([*expected, "claims.parquet", "vocabulary.parquet"])
+    expected = [*expected, "claims.parquet", "vocabulary.parquet", "facts.parquet", "conflicts.parquet"]
+    expected = sorted([*expected, "review.html"])
     assert sorted(p.name for p in out.iterdir()) == expected
 
 
@@ -164,6 +167,10 @@ def test_claims_table_joins_mentions_vocabulary_and_blocks(tmp_path, raw_dir):
         assert claim["muscle_id"] in muscles
         if claim["relation"] == "member":
             assert claim["object_id"] in muscles
+        elif claim["relation"] == "member_count":
+            assert claim["object_id"].isdigit()
+        elif claim["relation"] == "prominence":
+            assert claim["object_id"] in ("primary", "supporting")
         else:
             assert (claim["relation"], claim["object_id"]) in vocabulary
         text = blocks[(claim["doc_id"], claim["block_idx"])]

@@ -20,6 +20,8 @@ DOC = {
     "n_blocks_kept": 1,
     "n_blocks_removed": 0,
     "duplicate_of": None,
+    "source_group": "a",
+    "group_similarity": 1.0,
     "status": "ok",
     "error": None,
 }
