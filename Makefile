@@ -25,6 +25,9 @@ install: $(STAMP) ## Create .venv and install the pipeline with its dev tools
 curate: $(STAMP) ## Rebuild curated/ from raw/ (installs first if needed)
 	$(BIN)/curate run --raw $(RAW) --out $(OUT)
 
+review: $(STAMP) ## Review the flagged conflicts of the last build, one keypress per decision
+	$(BIN)/curate review --out $(OUT)
+
 test: $(STAMP) ## Run the test suite
 	$(BIN)/python -m pytest -q
 
@@ -45,4 +48,4 @@ clean: ## Remove the virtualenv, caches and build artefacts (never raw/, curated
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
-.PHONY: help install curate test lint format bench clean
+.PHONY: help install curate review test lint format bench clean

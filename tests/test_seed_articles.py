@@ -333,3 +333,80 @@ def test_seed_claims_include(claimed, path, triple):
 
 def test_seed_claims_exclude_what_the_text_denies(claimed):
     assert ("gluteals", "member", "quadriceps") not in claimed[NEEDTORACE]
+
+
+def test_seed_statements_of_group_size_and_prominence(claimed):
+    assert ("hamstrings", "member_count", "4") in claimed[BLOG]  # "a squad of four superheroes"
+    assert ("quadriceps", "member_count", "4") in claimed[HUBPAGES]
+    assert ("hamstrings", "prominence", "primary") in claimed[NEEDTORACE]
+    assert ("biceps_brachii", "prominence", "supporting") in claimed[HUBPAGES]
+
+
+# --------------------------------------------------------------------------- reconcile
+
+
+@pytest.fixture(scope="module")
+def reconciled(cleaned, recognised):
+    from pipeline.claims import extract_claims
+    from pipeline.muscles import cached_lexicon
+    from pipeline.reconcile import Reconciler
+    from pipeline.reference import cached_reference
+    from pipeline.run import group_documents
+
+    blocks, mentions, _ = recognised
+    documents = [doc for doc, _ in cleaned.values()]
+    claims, _ = extract_claims(blocks, mentions)
+    groups = group_documents(documents, blocks)
+    reconciler = Reconciler(documents, blocks, mentions, claims, groups, cached_lexicon(""), cached_reference(""))
+    return reconciler.run([])
+
+
+def _conflicts(reconciled, kind):
+    return [c for c in reconciled.conflicts if c.kind == kind]
+
+
+def test_tlf_is_a_naming_conflict_resolved_to_tensor_fasciae_latae(reconciled):
+    (tlf,) = [c for c in _conflicts(reconciled, "naming") if c.surface == "TLF"]
+    assert "tensor fasciae latae" in tlf.suggested_resolution
+    assert {e.source_path for e in tlf.evidence if e.side == "as written"} == {SCIENCE}
+    assert {e.side for e in tlf.evidence} == {"as written", "standard name"}
+
+
+@pytest.mark.parametrize(
+    "surface", ["tensor fascia latae", "biceps branchii", "anterior tibialis", "peroneals", "quadraceps"]
+)
+def test_the_other_naming_conflicts_of_the_articles(reconciled, surface):
+    assert surface in {c.surface for c in _conflicts(reconciled, "naming")}
+
+
+def test_the_itb_muscle_is_a_category_conflict(reconciled):
+    (itb,) = _conflicts(reconciled, "category")
+    assert itb.muscle_ids == ["iliotibial_band"]
+    assert {e.source_path for e in itb.evidence if e.side == "called a muscle"} == {SCIENCE}
+
+
+def test_hip_flexor_exercises_that_train_the_hip_extensors_contradict_the_reference(reconciled):
+    flagged = {(c.values["muscle_id"], c.values["object_id"]) for c in _conflicts(reconciled, "reference")}
+    assert {("hip_flexors", "glute_bridge"), ("hip_flexors", "weighted_hip_extension")} <= flagged
+    assert ("quadriceps", "hip_flexion") in flagged  # partial: only the rectus femoris flexes the hip
+
+
+def test_the_squad_of_four_hamstrings_is_a_disagreement(reconciled):
+    (count,) = [c for c in _conflicts(reconciled, "disagreement") if c.relation == "member_count"]
+    assert count.muscle_ids == ["hamstrings"]
+    assert any("squad of four" in e.quote for e in count.evidence)
+
+
+@pytest.mark.parametrize("key", [("quadriceps", "action", "knee_extension"), ("calves", "exercise", "calf_raise")])
+def test_duplicate_claims_across_articles_merge_into_facts(reconciled, key):
+    fact = next(f for f in reconciled.facts if f.key == key)
+    assert len(fact.source_groups) > 1
+
+
+def test_every_muscle_the_articles_discuss_has_reference_actions(recognised):
+    from pipeline.muscles import cached_lexicon
+    from pipeline.reference import cached_reference
+
+    lexicon, reference = cached_lexicon(""), cached_reference("")
+    discussed = {m.muscle_id for m in recognised[1] if lexicon[m.muscle_id].kind != "structure"}
+    assert sorted(discussed - set(reference.actions)) == []
