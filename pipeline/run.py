@@ -29,7 +29,7 @@ from pipeline.records import STATUS_ERROR, Block, Claim, Document, Mention
 from pipeline.reference import cached_reference
 from pipeline.review_page import write_review_page
 from pipeline.vocabulary import Vocabulary, cached_vocabulary
-from pipeline.write import write_table
+from pipeline.write import write_table, write_tables
 
 T = TypeVar("T")
 
@@ -212,7 +212,7 @@ def run_through_strip(settings: Settings) -> RunResult:
 
 def write_outputs(out: Path, tables: dict[str, list[dict[str, Any]]], stats: dict[str, Any]) -> list[Path]:
     """Every table, then stats.json; each written atomically."""
-    written = [write_table(name, rows, out) for name, rows in tables.items()]
+    written = write_tables(tables, out)
     stats_path = out / "stats.json"
     write_json_atomically(stats_path, stats)
     return [*written, stats_path]

@@ -321,8 +321,22 @@ UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
     "muscles": ("muscle_id",),
     "claims": ("claim_id",),
     "vocabulary": ("vocabulary", "object_id"),
-    "facts": ("muscle_id", "relation", "object_id"),
+    "facts": ("muscle_id", "relation", "object_id"),  # fact_id is a hash of these
     "conflicts": ("conflict_id",),
+}
+
+# Columns whose values must appear in another table's column, when both are written together:
+# (table, column) -> (table, column). List columns are checked item by item.
+REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
+    ("blocks", "doc_id"): ("documents", "doc_id"),
+    ("mentions", "doc_id"): ("documents", "doc_id"),
+    ("mentions", "muscle_id"): ("muscles", "muscle_id"),
+    ("claims", "doc_id"): ("documents", "doc_id"),
+    ("claims", "muscle_id"): ("muscles", "muscle_id"),
+    ("facts", "claim_ids"): ("claims", "claim_id"),
+    ("facts", "member_claim_ids"): ("claims", "claim_id"),
+    ("facts", "conflict_ids"): ("conflicts", "conflict_id"),
+    ("conflicts", "fact_ids"): ("facts", "fact_id"),
 }
 
 

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.atomic import write_atomically
-from pipeline.schemas import ENUMS, TABLES, UNIQUE_KEYS
+from pipeline.schemas import ENUMS, REFERENCES, TABLES, UNIQUE_KEYS
 
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
@@ -65,8 +65,34 @@ def validate(name: str, table: pa.Table) -> None:
         seen.add(values)
 
 
+def check_references(tables: dict[str, pa.Table]) -> None:
+    """Every id that points into another table of the same build must be there (provenance)."""
+    for (name, column), (target, target_column) in REFERENCES.items():
+        if name not in tables or target not in tables:
+            continue
+        known = set(tables[target].column(target_column).to_pylist())
+        values = tables[name].column(column).to_pylist()
+        if pa.types.is_list(TABLES[name].field(column).type):
+            values = [item for value in values for item in (value or [])]
+        missing = sorted({v for v in values if v is not None and v not in known})
+        if missing:
+            raise TableValidationError(
+                f"{name}.{column}: {len(missing)} ids not in {target}.{target_column}: {missing[:3]}"
+            )
+
+
 def write_table(name: str, rows: Sequence[dict[str, Any]], out_dir: Path) -> Path:
-    table = to_table(name, rows)
+    return write_validated(name, to_table(name, rows), out_dir)
+
+
+def write_tables(tables: dict[str, Sequence[dict[str, Any]]], out_dir: Path) -> list[Path]:
+    """Validate every table and the references between them first; write only if all pass."""
+    built = {name: to_table(name, rows) for name, rows in tables.items()}
+    check_references(built)
+    return [write_validated(name, table, out_dir) for name, table in built.items()]
+
+
+def write_validated(name: str, table: pa.Table, out_dir: Path) -> Path:
     path = Path(out_dir) / f"{name}.parquet"
     write_atomically(path, lambda tmp: pq.write_table(table, tmp, **PARQUET_OPTIONS))
     return path

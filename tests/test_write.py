@@ -49,3 +49,22 @@ def test_duplicate_keys_are_refused(tmp_path):
     with pytest.raises(TableValidationError, match="duplicate key"):
         write_table("documents", [DOC, DOC], tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_ids_pointing_into_a_missing_row_stop_every_write(tmp_path):
+    from pipeline.write import write_tables
+
+    block = {
+        "doc_id": "ghost",
+        "block_idx": 0,
+        "kind": "paragraph",
+        "section_path": [],
+        "text": "x",
+        "kept": True,
+        "removal_reason": None,
+        "line_start": 1,
+        "line_end": 1,
+    }
+    with pytest.raises(TableValidationError, match=r"blocks.doc_id: 1 ids not in documents.doc_id: \['ghost'\]"):
+        write_tables({"documents": [DOC], "blocks": [block]}, tmp_path)
+    assert list(tmp_path.iterdir()) == []
