@@ -62,10 +62,17 @@ class ExerciseReference:
 
 class ReferenceKnowledge:
     def __init__(
-        self, actions: dict[str, tuple[tuple[str, ...], Citation]], exercises: dict[str, ExerciseReference]
+        self,
+        actions: dict[str, tuple[tuple[str, ...], Citation]],
+        exercises: dict[str, ExerciseReference],
+        labels: dict[str, str] | None = None,
     ) -> None:
         self.actions = actions
         self.exercises = exercises
+        self.labels = labels or {}  # action id -> its vocabulary label, for explanations
+
+    def _label(self, action: str) -> str:
+        return self.labels.get(action, action.replace("_", " "))
 
     def judge(self, muscle_id: str, relation: str, object_id: str, lexicon: Lexicon) -> Judgement:
         if relation == "action":
@@ -88,18 +95,19 @@ class ReferenceKnowledge:
         if muscle_id in self.actions:
             actions, citation = self.actions[muscle_id]
             if action in actions:
-                return Judgement(AGREES, f"{name}: {', '.join(actions)}", citation)
+                return Judgement(AGREES, f"{name}: {', '.join(map(self._label, actions))}", citation)
         narrower = tuple(
             sorted(m for m in _descendants(muscle_id, lexicon) if action in self.actions.get(m, ((), None))[0])
         )
         if narrower:
             names = ", ".join(lexicon[m].name for m in narrower)
             citation = self.actions[narrower[0]][1]
-            return Judgement(PARTIAL, f"of the {name}, only {names} performs {action}", citation, narrower)
+            label = self._label(action)
+            return Judgement(PARTIAL, f"of the {name}, only {names} performs {label}", citation, narrower)
         if muscle_id in self.actions:
             actions, citation = self.actions[muscle_id]
-            listed = ", ".join(actions) or "no action in the vocabulary"
-            return Judgement(CONTRADICTS, f"{name} performs {listed}, not {action}", citation)
+            listed = ", ".join(map(self._label, actions)) or "no action in the vocabulary"
+            return Judgement(CONTRADICTS, f"{name} performs {listed}, not {self._label(action)}", citation)
         return Judgement(UNKNOWN)
 
     def _judge_exercise(self, muscle_id: str, key: str, lexicon: Lexicon) -> Judgement:
@@ -158,7 +166,8 @@ def load_reference(
         exercises[key] = ExerciseReference(
             tuple(row["primary"]), tuple(row["secondary"]), _citation(row, sources, where)
         )
-    return ReferenceKnowledge(actions, exercises)
+    labels = {entry.id: entry.label for entry in vocabulary.entries.values() if entry.vocabulary == "action"}
+    return ReferenceKnowledge(actions, exercises, labels)
 
 
 @lru_cache(maxsize=1)
