@@ -19,6 +19,7 @@ from typing import Any, TextIO
 import pyarrow.parquet as pq
 
 from pipeline.decisions import ACTIONS, DEFER, MERGE, REJECT, Decision, append_decision, latest, load_decisions, now
+from pipeline.muscles import cached_lexicon
 
 # One key per action in the interactive review.
 KEYS = {"a": "accept", "r": REJECT, "m": MERGE, "n": "not_a_conflict", "d": DEFER}
@@ -116,9 +117,9 @@ def conflict_values(conflict: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _canonical(conflict: dict[str, Any]) -> str | None:
-    text = conflict["suggested_resolution"]
-    return text.split("canonical name '", 1)[1].split("'", 1)[0] if "canonical name '" in text else None
+def _canonical(conflict: dict[str, Any]) -> str:
+    """The lexicon's canonical name of the conflict's muscle: what a merge writes by default."""
+    return cached_lexicon("")[conflict["muscle_ids"][0]].name
 
 
 def decide(context: ReviewContext, conflict_id: str, action: str, **options: Any) -> Decision:
