@@ -44,8 +44,8 @@ bench: $(STAMP) ## Run the benchmarks (boilerplate needs ../shared/benchmarks)
 	$(BIN)/python bench/muscles.py
 	$(BIN)/python bench/claims.py
 
-clean: ## Remove the virtualenv, caches and build artefacts (never raw/, curated/ or review/)
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+clean: ## Remove the virtualenv, the stage cache, tool caches and build artefacts (never raw/, curated/ or review/)
+	rm -rf $(VENV) .cache build *.egg-info .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 .PHONY: help install curate review test lint format bench clean

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.cache import DEFAULT_CACHE_DIR, StageCache
 from pipeline.decisions import ACTIONS, DEFAULT_DECISIONS, DecisionsError, reviewer_name
 from pipeline.ingest import DEFAULT_MAX_BYTES
 from pipeline.patterns import PatternError
@@ -73,6 +74,18 @@ def _add_io_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     )
     parser.add_argument("-q", "--quiet", action="store_true", default=default(False), help="print only errors")
     parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=default(DEFAULT_CACHE_DIR),
+        help=f"per-document stage cache (default: {DEFAULT_CACHE_DIR})",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        default=default(False),
+        help="recompute every document and leave the cache as it is",
+    )
+    parser.add_argument(
         "--decisions",
         type=Path,
         default=default(DEFAULT_DECISIONS),
@@ -102,6 +115,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("--markdown", action="store_true", help="Markdown tables, as in the README (default)")
     _add_review_commands(commands)
+    clean = commands.add_parser(
+        "clean-cache",
+        help="Delete the per-document stage cache.",
+        description="Delete every entry of the per-document stage cache (--cache-dir); the next build\n"
+        "recomputes every document. Touches nothing else.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_io_options(clean, defaults=False)
     return parser
 
 
@@ -155,12 +176,18 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     if command in ("review", "decide"):
         return _review_command(args)
+    if command == "clean-cache":
+        removed = StageCache(args.cache_dir).clear()
+        print(f"removed {removed} cache entries from {args.cache_dir}")
+        return EXIT_OK
     settings = Settings(
         raw_dir=args.raw,
         out_dir=args.out,
         max_bytes=args.max_bytes,
         progress=not args.quiet,
         decisions=args.decisions,
+        cache_dir=args.cache_dir,
+        use_cache=not args.no_cache,
     )
     if not settings.raw_dir.is_dir():
         print(f"curate: input folder {settings.raw_dir} does not exist", file=sys.stderr)
@@ -227,7 +254,8 @@ def _report(result: RunResult, quiet: bool) -> None:
     for doc in result.documents:
         statuses[doc.status] = statuses.get(doc.status, 0) + 1
     counts = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
-    print(f"documents: {len(result.documents)} ({counts})")
+    cached = f"; {result.from_cache} of {result.processed} served from the cache" if result.processed else ""
+    print(f"documents: {len(result.documents)} ({counts}){cached}")
     if result.stats:
         strip = result.stats["strip"]
         reasons = ", ".join(f"{reason} {n}" for reason, n in strip["removed_by_reason"].items())

@@ -6,6 +6,7 @@ them together, writes the tables and counts what happened.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -17,13 +18,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pipeline.atomic import write_json_atomically
-from pipeline.boilerplate import strip_boilerplate
-from pipeline.claims import ClaimStats, extract_claims
+from pipeline.cache import DEFAULT_CACHE_DIR, StageCache, run_lock
+from pipeline.claims import ClaimStats
 from pipeline.decisions import DEFAULT_DECISIONS, Decision, load_decisions
 from pipeline.dedupe import source_groups
 from pipeline.ingest import DEFAULT_MAX_BYTES, discover, ingest
 from pipeline.lexicon import Lexicon
-from pipeline.muscles import RecognitionStats, cached_lexicon, recognise_muscles
+from pipeline.muscles import RecognitionStats, cached_lexicon
+from pipeline.process import DocumentProcessor
 from pipeline.reconcile import Conflict, Fact, Reconciled, Reconciler
 from pipeline.records import STATUS_ERROR, Block, Claim, Document, Mention
 from pipeline.reference import cached_reference
@@ -41,6 +43,8 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     progress: bool = True
     decisions: Path = DEFAULT_DECISIONS
+    cache_dir: Path = DEFAULT_CACHE_DIR
+    use_cache: bool = True
 
 
 @dataclass
@@ -50,6 +54,10 @@ class RunResult:
     mentions: list[Mention] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     reconciled: Reconciled | None = None
+    recognition: RecognitionStats = field(default_factory=RecognitionStats)
+    claim_stats: ClaimStats = field(default_factory=ClaimStats)
+    processed: int = 0  # documents that went through the per-document stages
+    from_cache: int = 0  # of those, documents served entirely from the cache
     stats: dict[str, Any] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
 
@@ -73,20 +81,43 @@ def ingest_stage(settings: Settings) -> list[Document]:
     return ingest(progress(sources, len(sources), "ingest", settings.progress), settings.max_bytes)
 
 
-def strip_stage(documents: list[Document], settings: Settings) -> list[Block]:
-    blocks: list[Block] = []
-    for doc in progress(documents, len(documents), "strip", settings.progress):
-        _, doc_blocks = strip_boilerplate(doc)
-        blocks.extend(doc_blocks)
-    return blocks
+def document_stages(documents: list[Document], settings: Settings, through: str = "claims") -> RunResult:
+    """Stages 2-3 for each document, through `through` (strip, muscles or claims), cache first."""
+    cache = StageCache(settings.cache_dir, enabled=settings.use_cache)
+    processor = DocumentProcessor(cache, through)
+    lock = run_lock(settings.cache_dir) if settings.use_cache else contextlib.nullcontext()
+    outputs = []
+    with lock:
+        for doc in progress(
+            documents, len(documents), through if through != "claims" else "documents", settings.progress
+        ):
+            outputs.append(processor(doc))
+    result = RunResult(documents=documents, blocks=[])
+    recognition, claim_stats = RecognitionStats(), ClaimStats()
+    for out in outputs:
+        result.blocks += out.blocks
+        result.mentions += out.mentions
+        result.claims += out.claims
+        _add_recognition(recognition, out.recognition)
+        _add_claim_stats(claim_stats, out.claim_stats)
+    result.from_cache = sum(out.from_cache for out in outputs if out.blocks)
+    result.processed = sum(1 for out in outputs if out.blocks)
+    result.recognition, result.claim_stats = recognition, claim_stats
+    return result
 
 
-def muscles_stage(blocks: list[Block], settings: Settings) -> tuple[list[Mention], RecognitionStats]:
-    return recognise_muscles(blocks, progress=lambda docs: progress(docs, len(docs), "muscles", settings.progress))
+def _add_recognition(total: RecognitionStats, part: RecognitionStats) -> None:
+    total.by_match_type.update(part.by_match_type)
+    total.dropped_by_guard.update(part.dropped_by_guard)
+    total.definitions += part.definitions
 
 
-def claims_stage(blocks: list[Block], mentions: list[Mention], settings: Settings) -> tuple[list[Claim], ClaimStats]:
-    return extract_claims(blocks, mentions, progress=lambda ids: progress(ids, len(ids), "claims", settings.progress))
+def _add_claim_stats(total: ClaimStats, part: ClaimStats) -> None:
+    total.by_relation.update(part.by_relation)
+    total.by_rule.update(part.by_rule)
+    total.hedged += part.hedged
+    total.negated_dropped += part.negated_dropped
+    total.members_rejected += part.members_rejected
 
 
 def run_through_muscles(settings: Settings) -> RunResult:
@@ -122,10 +153,9 @@ def run_all(settings: Settings) -> RunResult:
     """Stages 1-5: ingest, strip, recognise muscles, extract claims, reconcile with the reviewer's
     decisions; write every table, the review page and the stats."""
     decisions = load_decisions(settings.decisions)  # a malformed file stops the run before any work
-    result, lexicon = _recognise(settings)
-    claims, claim_stats = claims_stage(result.blocks, result.mentions, settings)
+    result, lexicon = _recognise(settings, through="claims")
+    claims, claim_stats = result.claims, result.claim_stats
     vocabulary = cached_vocabulary("")
-    result.claims = claims
     result.stats["claims"] = {
         "claims": len(claims),
         "by_relation": dict(sorted(claim_stats.by_relation.items())),
@@ -170,13 +200,12 @@ def reconcile_stats(reconciled: Reconciled, decisions_path: Path) -> dict[str, A
     }
 
 
-def _recognise(settings: Settings) -> tuple[RunResult, Lexicon]:
-    """Stages 1-3a, with the stats of each; nothing written."""
+def _recognise(settings: Settings, through: str = "muscles") -> tuple[RunResult, Lexicon]:
+    """Stages 1-3a (or 3b), with the stats of each; nothing written."""
     documents = ingest_stage(settings)
-    blocks = strip_stage(documents, settings)
-    mentions, recognition = muscles_stage(blocks, settings)
+    result = document_stages(documents, settings, through)
+    blocks, mentions, recognition = result.blocks, result.mentions, result.recognition
     lexicon = cached_lexicon("")
-    result = RunResult(documents=documents, blocks=blocks, mentions=mentions)
     result.stats = build_stats(documents, blocks)
     result.stats["muscles"] = {
         "mentions": len(mentions),
@@ -202,8 +231,8 @@ def _muscle_tables(result: RunResult, lexicon: Lexicon) -> dict[str, list[dict[s
 def run_through_strip(settings: Settings) -> RunResult:
     """Stages 1-2, then write documents, blocks and stats."""
     documents = ingest_stage(settings)
-    blocks = strip_stage(documents, settings)
-    result = RunResult(documents=documents, blocks=blocks)
+    result = document_stages(documents, settings, through="strip")
+    blocks = result.blocks
     result.stats = build_stats(documents, blocks)
     tables = {"documents": document_rows(documents, blocks, _groups(documents, blocks)), "blocks": block_rows(blocks)}
     result.written = write_outputs(settings.out_dir, tables, result.stats)

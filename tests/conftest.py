@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
+
+# Builds made by the tests cache into a folder of their own, never the project's .cache/.
+os.environ.setdefault("CURATE_CACHE_DIR", tempfile.mkdtemp(prefix="curate-test-cache-"))
 
 import pytest
 
