@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from pipeline.decisions import DEFAULT_DECISIONS, Decision, load_decisions
 from pipeline.dedupe import source_groups
 from pipeline.ingest import DEFAULT_MAX_BYTES, discover, ingest
 from pipeline.lexicon import Lexicon
+from pipeline.manifest import write_manifest
 from pipeline.muscles import RecognitionStats, cached_lexicon
 from pipeline.process import DocumentProcessor
 from pipeline.reconcile import Conflict, Fact, Reconciled, Reconciler
@@ -152,8 +154,10 @@ def _groups(documents: list[Document], blocks: list[Block]) -> dict[str, tuple[s
 def run_all(settings: Settings) -> RunResult:
     """Stages 1-5: ingest, strip, recognise muscles, extract claims, reconcile with the reviewer's
     decisions; write every table, the review page and the stats."""
+    started = time.perf_counter()
     decisions = load_decisions(settings.decisions)  # a malformed file stops the run before any work
     result, lexicon = _recognise(settings, through="claims")
+    documents_done = time.perf_counter()
     claims, claim_stats = result.claims, result.claim_stats
     vocabulary = cached_vocabulary("")
     result.stats["claims"] = {
@@ -179,6 +183,17 @@ def run_all(settings: Settings) -> RunResult:
     page = settings.out_dir / "review.html"
     write_review_page(page, reconciled.conflicts, settings.raw_dir)
     result.written.append(page)
+    finished = time.perf_counter()
+    timings = {
+        "ingest_and_documents": documents_done - started,
+        "reconcile_and_write": finished - documents_done,
+        "total": finished - started,
+    }
+    counts = {"files": len(result.documents), "processed": result.processed, "from_cache": result.from_cache}
+    counts["failed"] = len(result.failed)
+    manifest = settings.out_dir / "manifest.json"
+    write_manifest(manifest, result.documents, settings.decisions, timings, counts)
+    result.written.append(manifest)
     return result
 
 

@@ -33,3 +33,38 @@ def test_readme_quick_start_is_two_commands(request):
     quick = readme.split("## Quick start", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
     commands = [line.split("#")[0].strip() for line in quick.strip().splitlines()]
     assert commands == ["make curate", "make test"]
+
+
+def test_the_committed_dataset_is_what_make_curate_builds(request, tmp_path):
+    """CI runs this on a clean clone: curated/ must be rebuilt and committed after any change."""
+    from pipeline import cli
+
+    root = request.config.rootpath
+    args = [
+        "run",
+        "--raw",
+        str(root / "raw"),
+        "--out",
+        str(tmp_path),
+        "--decisions",
+        str(root / "review/decisions.yaml"),
+    ]
+    assert cli.main([*args, "-q"]) == cli.EXIT_OK
+    for name in TABLES:
+        assert (tmp_path / f"{name}.parquet").read_bytes() == (root / "curated" / f"{name}.parquet").read_bytes(), name
+    assert (tmp_path / "stats.json").read_text() == (root / "curated" / "stats.json").read_text()
+
+
+def test_the_manifest_records_inputs_versions_and_timings(tmp_path, request):
+    import json
+
+    from pipeline import cli
+
+    root = request.config.rootpath
+    args = ["run", "--raw", str(root / "raw"), "--out", str(tmp_path), "--decisions", str(tmp_path / "none.yaml")]
+    assert cli.main([*args, "-q"]) == cli.EXIT_OK
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert [i["source_path"] for i in manifest["inputs"]] == sorted(p.name for p in (root / "raw").glob("*.txt"))
+    assert manifest["libraries"]["spacy"] and manifest["timings_s"]["total"] > 0
+    assert set(manifest["stage_fingerprints"]) == {"strip", "muscles", "claims"}
+    assert manifest["decisions"]["sha256"] is None  # no decisions file
