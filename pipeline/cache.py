@@ -107,6 +107,9 @@ class StageCache:
             path.unlink(missing_ok=True)  # unreadable: recompute it
             return None
 
+    def has(self, stage: str, key: str) -> bool:
+        return self.enabled and self._path(stage, key).is_file()
+
     def put(self, stage: str, key: str, value: Any) -> None:
         if not self.enabled:
             return

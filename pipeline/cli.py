@@ -16,6 +16,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.cache import DEFAULT_CACHE_DIR, StageCache
 from pipeline.decisions import ACTIONS, DEFAULT_DECISIONS, DecisionsError, reviewer_name
+from pipeline.engines import ENGINES
 from pipeline.ingest import DEFAULT_MAX_BYTES
 from pipeline.patterns import PatternError
 from pipeline.review import ReviewContext, ReviewError, decide, interactive_review, list_conflicts
@@ -74,6 +75,9 @@ def _add_io_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     )
     parser.add_argument("-q", "--quiet", action="store_true", default=default(False), help="print only errors")
     parser.add_argument(
+        "-v", "--verbose", action="store_true", default=default(False), help="also print one line per document"
+    )
+    parser.add_argument(
         "--cache-dir",
         type=Path,
         default=default(DEFAULT_CACHE_DIR),
@@ -84,6 +88,18 @@ def _add_io_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
         action="store_true",
         default=default(False),
         help="recompute every document and leave the cache as it is",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=default("local"),
+        help="where the per-document stages run: a local process pool (default) or a Dask cluster",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=default(0), help="local pool or LocalCluster size (default: one per core)"
+    )
+    parser.add_argument(
+        "--scheduler", default=default(None), help="dask: address of a running scheduler (default: a LocalCluster)"
     )
     parser.add_argument(
         "--decisions",
@@ -188,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
         decisions=args.decisions,
         cache_dir=args.cache_dir,
         use_cache=not args.no_cache,
+        engine=args.engine,
+        workers=args.workers,
+        scheduler=args.scheduler,
     )
     if not settings.raw_dir.is_dir():
         print(f"curate: input folder {settings.raw_dir} does not exist", file=sys.stderr)
@@ -203,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     except DecisionsError as exc:
         print(f"curate: nothing written, the decisions file is invalid: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
+    if args.verbose and not args.quiet:
+        _report_documents(result)
     _report(result, quiet=args.quiet)
     return EXIT_SOME_FAILED if result.failed else EXIT_OK
 
@@ -233,6 +254,21 @@ def _review_command(args: argparse.Namespace) -> int:
         print(f"\ninterrupted; decisions already made are saved in {args.decisions}", file=sys.stderr)
         return EXIT_OK
     return EXIT_OK
+
+
+def _report_documents(result: RunResult) -> None:
+    blocks: dict[str, int] = {}
+    for block in result.blocks:
+        blocks[block.doc_id] = blocks.get(block.doc_id, 0) + block.kept
+    mentions: dict[str, int] = {}
+    for mention in result.mentions:
+        mentions[mention.doc_id] = mentions.get(mention.doc_id, 0) + 1
+    claims: dict[str, int] = {}
+    for claim in result.claims:
+        claims[claim.doc_id] = claims.get(claim.doc_id, 0) + 1
+    for doc in sorted(result.documents, key=lambda d: d.source_path):
+        counts = f"{blocks.get(doc.doc_id, 0)} blocks kept, {mentions.get(doc.doc_id, 0)} mentions"
+        print(f"{doc.source_path}: {doc.status}; {counts}, {claims.get(doc.doc_id, 0)} claims")
 
 
 def _report(result: RunResult, quiet: bool) -> None:

@@ -55,9 +55,18 @@ class DocumentProcessor:
             self._extractor = ClaimExtractor(lexicon=self.lexicon)
         return self._extractor
 
+    def cached(self, doc: Document) -> DocumentOutput | None:
+        """The document's output if every stage it needs is in the cache, else None (no work done)."""
+        if not self.cache.enabled:
+            return None
+        keys = stage_keys(_content_key(doc))
+        stages = ("strip", "muscles", "claims")[: ("strip", "muscles", "claims").index(self.through) + 1]
+        if not all(self.cache.has(stage, keys[stage]) for stage in stages):
+            return None
+        return self(doc)
+
     def __call__(self, doc: Document) -> DocumentOutput:
-        content = hashlib.sha256(f"{doc.doc_id}|{doc.source_path}|{doc.format}|{doc.status}".encode()).hexdigest()
-        keys = stage_keys(content)
+        keys = stage_keys(_content_key(doc))
         out = DocumentOutput(document=doc)
         cached = self.cache.get("strip", keys["strip"])
         if cached is None:
@@ -92,3 +101,7 @@ class DocumentProcessor:
             out.stages_cached += 1
         out.claims, out.claim_stats = cached
         return out
+
+
+def _content_key(doc: Document) -> str:
+    return hashlib.sha256(f"{doc.doc_id}|{doc.source_path}|{doc.format}|{doc.status}".encode()).hexdigest()

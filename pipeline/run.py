@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pipeline.atomic import write_json_atomically
-from pipeline.cache import DEFAULT_CACHE_DIR, StageCache, run_lock
+from pipeline.cache import DEFAULT_CACHE_DIR, run_lock
 from pipeline.claims import ClaimStats
 from pipeline.decisions import DEFAULT_DECISIONS, Decision, load_decisions
 from pipeline.dedupe import source_groups
+from pipeline.engines import EngineSettings, run_documents
 from pipeline.ingest import DEFAULT_MAX_BYTES, discover, ingest
 from pipeline.lexicon import Lexicon
 from pipeline.manifest import write_manifest
 from pipeline.muscles import RecognitionStats, cached_lexicon
-from pipeline.process import DocumentProcessor
 from pipeline.reconcile import Conflict, Fact, Reconciled, Reconciler
 from pipeline.records import STATUS_ERROR, Block, Claim, Document, Mention
 from pipeline.reference import cached_reference
@@ -47,6 +47,9 @@ class Settings:
     decisions: Path = DEFAULT_DECISIONS
     cache_dir: Path = DEFAULT_CACHE_DIR
     use_cache: bool = True
+    engine: str = "local"
+    workers: int = 0  # 0: one per core
+    scheduler: str | None = None
 
 
 @dataclass
@@ -85,16 +88,20 @@ def ingest_stage(settings: Settings) -> list[Document]:
 
 def document_stages(documents: list[Document], settings: Settings, through: str = "claims") -> RunResult:
     """Stages 2-3 for each document, through `through` (strip, muscles or claims), cache first."""
-    cache = StageCache(settings.cache_dir, enabled=settings.use_cache)
-    processor = DocumentProcessor(cache, through)
+    engine = EngineSettings(
+        engine=settings.engine,
+        workers=settings.workers,
+        scheduler=settings.scheduler,
+        cache_dir=settings.cache_dir,
+        use_cache=settings.use_cache,
+        through=through,
+    )
     lock = run_lock(settings.cache_dir) if settings.use_cache else contextlib.nullcontext()
-    outputs = []
+    label = through if through != "claims" else "documents"
     with lock:
-        for doc in progress(
-            documents, len(documents), through if through != "claims" else "documents", settings.progress
-        ):
-            outputs.append(processor(doc))
-    result = RunResult(documents=documents, blocks=[])
+        outputs = list(progress(run_documents(documents, engine), len(documents), label, settings.progress))
+    # Workers return the documents with the metadata the strip stage recovered.
+    result = RunResult(documents=[out.document for out in outputs], blocks=[])
     recognition, claim_stats = RecognitionStats(), ClaimStats()
     for out in outputs:
         result.blocks += out.blocks
@@ -217,9 +224,8 @@ def reconcile_stats(reconciled: Reconciled, decisions_path: Path) -> dict[str, A
 
 def _recognise(settings: Settings, through: str = "muscles") -> tuple[RunResult, Lexicon]:
     """Stages 1-3a (or 3b), with the stats of each; nothing written."""
-    documents = ingest_stage(settings)
-    result = document_stages(documents, settings, through)
-    blocks, mentions, recognition = result.blocks, result.mentions, result.recognition
+    result = document_stages(ingest_stage(settings), settings, through)
+    documents, blocks, mentions, recognition = result.documents, result.blocks, result.mentions, result.recognition
     lexicon = cached_lexicon("")
     result.stats = build_stats(documents, blocks)
     result.stats["muscles"] = {
@@ -245,9 +251,8 @@ def _muscle_tables(result: RunResult, lexicon: Lexicon) -> dict[str, list[dict[s
 
 def run_through_strip(settings: Settings) -> RunResult:
     """Stages 1-2, then write documents, blocks and stats."""
-    documents = ingest_stage(settings)
-    result = document_stages(documents, settings, through="strip")
-    blocks = result.blocks
+    result = document_stages(ingest_stage(settings), settings, through="strip")
+    documents, blocks = result.documents, result.blocks
     result.stats = build_stats(documents, blocks)
     tables = {"documents": document_rows(documents, blocks, _groups(documents, blocks)), "blocks": block_rows(blocks)}
     result.written = write_outputs(settings.out_dir, tables, result.stats)
