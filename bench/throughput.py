@@ -1,0 +1,170 @@
+"""Full-pipeline throughput: cold, warm and one-file-changed builds, peak memory, and the floor.
+
+A corpus of N documents is made from the 60 development pages (as HTML and as text dumps) and
+the five seed articles, each copy given a small unique edit so that neither ingest nor the
+cache can treat two copies as one. For each N it prints:
+
+  cold        `curate run` with an empty cache: documents/s and words/s
+  warm        the same build again, nothing changed (target: <= 5 % of cold at N = 1,000)
+  changed     one file edited
+  peak RSS    the most memory the build's processes held together (target: < 1.5 GB at N = 5,000)
+  floor       the libraries alone on the same documents, one process: trafilatura.extract for
+              the HTML, spacy.blank("en") tokenisation of all the text (target: cold >= 0.5 x)
+
+and, with --dask, the dask engine (LocalCluster) against the local engine on the same corpus.
+Builds run as subprocesses of the installed `curate`, as a user would run them.
+
+Usage: python bench/throughput.py [--sizes 100 1000 5000] [--dask] [--data DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import spacy
+import trafilatura
+
+from pipeline.htmldump import html_to_dump
+
+PROJECT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = PROJECT / ".." / "shared" / "benchmarks" / "article-extraction-dev"
+CURATE = Path(sys.executable).with_name("curate")
+WORD = re.compile(r"\w+")
+# How often the memory of the build's process tree is sampled.
+RSS_SAMPLE_S = 0.1
+
+
+def sources(data: Path) -> list[tuple[str, str]]:
+    """(extension, content) of every base document: dev pages as HTML and as dumps, then seeds."""
+    pages = []
+    for page in sorted((data / "html").glob("*.html.gz")):
+        with gzip.open(page, "rt", errors="replace") as handle:
+            pages.append(handle.read())
+    base = [("html", page) for page in pages] + [("txt", html_to_dump(page)) for page in pages]
+    base += [("txt", path.read_text()) for path in sorted((PROJECT / "raw").glob("*.txt"))]
+    return base
+
+
+def perturbed(extension: str, content: str, i: int) -> str:
+    note = f"Reader note {i}: this copy is number {i} of the benchmark corpus."
+    if extension == "html":
+        return content.replace("</body>", f"<p>{note}</p></body>", 1) if "</body>" in content else content + note
+    return content + f"\n\n{note}\n"
+
+
+def make_corpus(folder: Path, base: list[tuple[str, str]], n: int) -> list[Path]:
+    folder.mkdir(parents=True)
+    paths = []
+    for i in range(n):
+        extension, content = base[i % len(base)]
+        path = folder / f"doc{i:05d}.{extension}"
+        path.write_text(perturbed(extension, content, i), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (Linux /proc)."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) * 1024
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError, AttributeError):
+            continue
+    return total
+
+
+def timed_build(raw: Path, out: Path, cache: Path, *extra: str) -> tuple[float, int]:
+    """Seconds and peak tree RSS of one `curate run`."""
+    args = [str(CURATE), "run", "--raw", str(raw), "--out", str(out), "--cache-dir", str(cache)]
+    args += ["--decisions", str(out / "no-decisions.yaml"), "-q", *extra]
+    start = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_rss(process.pid))
+        time.sleep(RSS_SAMPLE_S)
+    elapsed = time.perf_counter() - start
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"curate run failed with exit status {process.returncode}")
+    return elapsed, peak
+
+
+def floor(paths: list[Path]) -> tuple[float, int]:
+    """Seconds for the libraries alone, and the words they tokenised."""
+    nlp = spacy.blank("en")
+    words = 0
+    start = time.perf_counter()
+    for path in paths:
+        content = path.read_text(encoding="utf-8")
+        text = (trafilatura.extract(content) or "") if path.suffix == ".html" else content
+        words += len(nlp.tokenizer(text))
+    return time.perf_counter() - start, words
+
+
+def corpus_words(paths: list[Path]) -> int:
+    """Words of article text the pipeline reads: extracted text for HTML, the dump for text."""
+    total = 0
+    for path in paths:
+        content = path.read_text(encoding="utf-8")
+        text = (trafilatura.extract(content) or "") if path.suffix == ".html" else content
+        total += len(WORD.findall(text))
+    return total
+
+
+def rate(n: int, words: int, seconds: float) -> str:
+    return f"{n / seconds:8.1f} docs/s {words / seconds / 1000:8.1f}k words/s {seconds:8.1f} s"
+
+
+def bench_size(base: list[tuple[str, str]], n: int, use_dask: bool, root: Path) -> None:
+    raw, out, cache = root / f"raw{n}", root / f"out{n}", root / f"cache{n}"
+    paths = make_corpus(raw, base, n)
+    words = corpus_words(paths)
+    print(f"\nN = {n}: {words:,} words ({sum(p.suffix == '.html' for p in paths)} HTML), {os.cpu_count()} cores")
+    cold, cold_rss = timed_build(raw, out, cache)
+    warm, warm_rss = timed_build(raw, out, cache)
+    paths[n // 2].write_text(paths[n // 2].read_text(encoding="utf-8") + "\n\nOne more edited line.\n")
+    changed, _ = timed_build(raw, out, cache)
+    floor_s, floor_words = floor(paths)
+    print(f"  cold       {rate(n, words, cold)}   peak RSS {cold_rss / 2**20:7.0f} MiB")
+    print(f"  warm       {rate(n, words, warm)}   peak RSS {warm_rss / 2**20:7.0f} MiB   {warm / cold:6.1%} of cold")
+    print(f"  changed    {rate(n, words, changed)}   {changed / cold:6.1%} of cold")
+    print(f"  floor      {rate(n, floor_words, floor_s)}   (one process)")
+    print(f"  cold / floor throughput: {floor_s / cold:.2f}")
+    if use_dask:
+        local, _ = timed_build(raw, out, cache, "--no-cache")
+        dask, dask_rss = timed_build(raw, out, cache, "--no-cache", "--engine", "dask")
+        print(f"  local, no cache {rate(n, words, local)}")
+        print(
+            f"  dask, no cache  {rate(n, words, dask)}   peak RSS {dask_rss / 2**20:7.0f} MiB   dask/local {dask / local:.2f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--dask", action="store_true", help="also time the dask engine on each corpus")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    args = parser.parse_args()
+    if not (args.data / "html").is_dir():
+        raise SystemExit(f"{args.data}/html not found: the benchmark needs ../shared/benchmarks beside the project")
+    base = sources(args.data)
+    with tempfile.TemporaryDirectory(prefix="curate-throughput-") as tmp:
+        for n in args.sizes:
+            bench_size(base, n, args.dask, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
