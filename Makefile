@@ -12,7 +12,7 @@ OUT ?= curated
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
-		awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+		awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,8 +44,11 @@ bench: $(STAMP) ## Run the benchmarks (boilerplate needs ../shared/benchmarks)
 	$(BIN)/python bench/muscles.py
 	$(BIN)/python bench/claims.py
 
+bench-scale: $(STAMP) ## Full-pipeline throughput at N = 100, 1,000, 5,000 (needs ../shared; slow)
+	$(BIN)/python bench/throughput.py --dask
+
 clean: ## Remove the virtualenv, the stage cache, tool caches and build artefacts (never raw/, curated/ or review/)
 	rm -rf $(VENV) .cache build *.egg-info .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
-.PHONY: help install curate review test lint format bench clean
+.PHONY: help install curate review test lint format bench bench-scale clean

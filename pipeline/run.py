@@ -63,8 +63,15 @@ class RunResult:
     claim_stats: ClaimStats = field(default_factory=ClaimStats)
     processed: int = 0  # documents that went through the per-document stages
     from_cache: int = 0  # of those, documents served entirely from the cache
+    _groups: dict[str, tuple[str, float]] | None = field(default=None, repr=False)
     stats: dict[str, Any] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
+
+    def source_groups(self) -> dict[str, tuple[str, float]]:
+        """doc_id -> (near-duplicate group, similarity); computed once per run."""
+        if self._groups is None:
+            self._groups = _groups(self.documents, self.blocks)
+        return self._groups
 
     @property
     def failed(self) -> list[Document]:
@@ -137,7 +144,7 @@ def run_through_muscles(settings: Settings) -> RunResult:
 
 
 def reconcile_stage(result: RunResult, decisions: list[Decision], lexicon: Lexicon) -> Reconciled:
-    groups = group_documents(result.documents, result.blocks)
+    groups = {doc_id: group for doc_id, (group, _) in result.source_groups().items()}
     reconciler = Reconciler(
         result.documents, result.blocks, result.mentions, result.claims, groups, lexicon, cached_reference("")
     )
@@ -242,7 +249,7 @@ def _recognise(settings: Settings, through: str = "muscles") -> tuple[RunResult,
 
 def _muscle_tables(result: RunResult, lexicon: Lexicon) -> dict[str, list[dict[str, Any]]]:
     return {
-        "documents": document_rows(result.documents, result.blocks, _groups(result.documents, result.blocks)),
+        "documents": document_rows(result.documents, result.blocks, result.source_groups()),
         "blocks": block_rows(result.blocks),
         "mentions": mention_rows(result.mentions, lexicon),
         "muscles": muscle_rows(lexicon, result.mentions),
