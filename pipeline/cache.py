@@ -34,7 +34,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # graph would also pull in modules whose edits cannot change the result (the CLI, the writer).
 STAGE_INPUTS: dict[str, dict[str, tuple[str, ...]]] = {
     "strip": {
-        "modules": ("boilerplate.py", "textclean.py", "htmldump.py", "patterns.py", "records.py"),
+        "modules": ("boilerplate.py", "textclean.py", "htmldump.py", "patterns.py", "records.py", "dedupe.py"),
         "data": ("boilerplate_patterns.jsonl", "stopwords_extra_en.txt"),
         "libraries": ("trafilatura", "justext", "lxml", "beautifulsoup4"),
     },
@@ -51,7 +51,7 @@ STAGE_INPUTS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 STAGES = tuple(STAGE_INPUTS)
 # Bumped when the layout of cached values changes.
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 
 
 @cache

@@ -9,8 +9,8 @@ into one source group. Work grows with the number of documents, not with its squ
 
 from __future__ import annotations
 
-import hashlib
 import re
+import zlib
 from collections.abc import Iterable
 
 import numpy as np
@@ -44,7 +44,9 @@ def signature(shingle_set: set[str]) -> np.ndarray:
     if not shingle_set:
         return np.full(NUM_PERMUTATIONS, _MAX_HASH, dtype=np.uint64)
     hashes = np.array(
-        [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest(), "little") for s in sorted(shingle_set)],
+        # CRC-32: deterministic across processes (unlike hash()) and several times cheaper than a
+        # cryptographic digest; MinHash needs well-spread values, not collision resistance.
+        [zlib.crc32(s.encode()) for s in shingle_set],
         dtype=np.uint64,
     )
     # (a * x + b) mod p stays below 2**64: a and x are below 2**32.
@@ -57,17 +59,23 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(a == b))
 
 
+def text_signature(text: str) -> np.ndarray:
+    return signature(shingles(text))
+
+
 def source_groups(texts: Iterable[tuple[str, str]]) -> dict[str, tuple[str, float]]:
-    """(doc_id, kept text) pairs -> doc_id: (group id, similarity to the group's first document).
+    """(doc_id, kept text) pairs -> doc_id: (group id, similarity to the group's first document)."""
+    return groups_of_signatures([(doc_id, text_signature(text)) for doc_id, text in texts])
+
+
+def groups_of_signatures(items: list[tuple[str, np.ndarray]]) -> dict[str, tuple[str, float]]:
+    """(doc_id, MinHash signature) pairs -> doc_id: (group id, similarity to the group's first).
 
     The group id is the doc_id of the group's first document in input order, so callers that
     pass documents sorted by source path get groups named by their first file.
     """
-    ids: list[str] = []
-    signatures: list[np.ndarray] = []
-    for doc_id, text in texts:
-        ids.append(doc_id)
-        signatures.append(signature(shingles(text)))
+    ids = [doc_id for doc_id, _ in items]
+    signatures = [sig for _, sig in items]
     parent = list(range(len(ids)))
 
     def root(i: int) -> int:

@@ -10,9 +10,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from pipeline.boilerplate import strip_boilerplate
 from pipeline.cache import StageCache, stage_keys
 from pipeline.claims import ClaimExtractor, ClaimStats
+from pipeline.dedupe import text_signature
 from pipeline.muscles import RecognitionStats, build_muscle_nlp, cached_lexicon, recognise_document
 from pipeline.records import Block, Claim, Document, Mention
 
@@ -29,6 +32,7 @@ class DocumentOutput:
     recognition: RecognitionStats = field(default_factory=RecognitionStats)
     claim_stats: ClaimStats = field(default_factory=ClaimStats)
     stages_cached: int = 0  # how many of the three stages came from the cache
+    signature: np.ndarray | None = None  # MinHash of the kept text, for near-duplicate grouping
 
     @property
     def from_cache(self) -> bool:
@@ -71,11 +75,12 @@ class DocumentProcessor:
         cached = self.cache.get("strip", keys["strip"])
         if cached is None:
             doc, blocks = strip_boilerplate(doc)
-            cached = ({name: getattr(doc, name) for name in STRIP_FIELDS}, blocks)
+            signature = text_signature("\n".join(b.text for b in blocks if b.kept))
+            cached = ({name: getattr(doc, name) for name in STRIP_FIELDS}, blocks, signature)
             self.cache.put("strip", keys["strip"], cached)
         else:
             out.stages_cached += 1
-        fields, out.blocks = cached
+        fields, out.blocks, out.signature = cached
         for name, value in fields.items():
             setattr(doc, name, value)
         doc.text = ""  # the decoded input is not needed downstream; do not carry it around

@@ -22,7 +22,7 @@ from pipeline.atomic import write_json_atomically
 from pipeline.cache import DEFAULT_CACHE_DIR, run_lock
 from pipeline.claims import ClaimStats
 from pipeline.decisions import DEFAULT_DECISIONS, Decision, load_decisions
-from pipeline.dedupe import source_groups
+from pipeline.dedupe import groups_of_signatures, source_groups
 from pipeline.engines import EngineSettings, run_documents
 from pipeline.ingest import DEFAULT_MAX_BYTES, discover, ingest
 from pipeline.lexicon import Lexicon
@@ -63,14 +63,20 @@ class RunResult:
     claim_stats: ClaimStats = field(default_factory=ClaimStats)
     processed: int = 0  # documents that went through the per-document stages
     from_cache: int = 0  # of those, documents served entirely from the cache
+    signatures: dict[str, Any] = field(default_factory=dict, repr=False)  # doc_id -> MinHash
     _groups: dict[str, tuple[str, float]] | None = field(default=None, repr=False)
     stats: dict[str, Any] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
 
     def source_groups(self) -> dict[str, tuple[str, float]]:
-        """doc_id -> (near-duplicate group, similarity); computed once per run."""
+        """doc_id -> (near-duplicate group, similarity); computed once per run, from the
+        signatures the per-document stage made (and cached)."""
         if self._groups is None:
-            self._groups = _groups(self.documents, self.blocks)
+            if self.signatures:
+                owners = sorted((d for d in self.documents if d.doc_id in self.signatures), key=lambda d: d.source_path)
+                self._groups = groups_of_signatures([(d.doc_id, self.signatures[d.doc_id]) for d in owners])
+            else:
+                self._groups = _groups(self.documents, self.blocks)
         return self._groups
 
     @property
@@ -114,6 +120,8 @@ def document_stages(documents: list[Document], settings: Settings, through: str 
         result.blocks += out.blocks
         result.mentions += out.mentions
         result.claims += out.claims
+        if out.signature is not None and out.document.status in ("ok", "error"):
+            result.signatures[out.document.doc_id] = out.signature
         _add_recognition(recognition, out.recognition)
         _add_claim_stats(claim_stats, out.claim_stats)
     result.from_cache = sum(out.from_cache for out in outputs if out.blocks)
