@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -257,18 +258,12 @@ def _review_command(args: argparse.Namespace) -> int:
 
 
 def _report_documents(result: RunResult) -> None:
-    blocks: dict[str, int] = {}
-    for block in result.blocks:
-        blocks[block.doc_id] = blocks.get(block.doc_id, 0) + block.kept
-    mentions: dict[str, int] = {}
-    for mention in result.mentions:
-        mentions[mention.doc_id] = mentions.get(mention.doc_id, 0) + 1
-    claims: dict[str, int] = {}
-    for claim in result.claims:
-        claims[claim.doc_id] = claims.get(claim.doc_id, 0) + 1
+    blocks = Counter(block.doc_id for block in result.blocks if block.kept)
+    mentions = Counter(mention.doc_id for mention in result.mentions)
+    claims = Counter(claim.doc_id for claim in result.claims)
     for doc in sorted(result.documents, key=lambda d: d.source_path):
-        counts = f"{blocks.get(doc.doc_id, 0)} blocks kept, {mentions.get(doc.doc_id, 0)} mentions"
-        print(f"{doc.source_path}: {doc.status}; {counts}, {claims.get(doc.doc_id, 0)} claims")
+        counts = f"{blocks[doc.doc_id]} blocks kept, {mentions[doc.doc_id]} mentions, {claims[doc.doc_id]} claims"
+        print(f"{doc.source_path}: {doc.status}; {counts}")
 
 
 def _report(result: RunResult, quiet: bool) -> None:

@@ -181,16 +181,12 @@ def append_decision(path: Path, decision: Decision) -> None:
             appended = parse_decisions(new_text, path)
         except DecisionsError:
             appended = []
-        if [_comparable(d) for d in appended] != [_comparable(d) for d in [*existing, decision]]:
+        if [d.as_yaml_dict() for d in appended] != [d.as_yaml_dict() for d in [*existing, decision]]:
             # The file's layout does not take a plain append (e.g. `decisions: []`): write the
             # same decisions back in the standard layout. Comments are lost; no decision is.
             entries = [d.as_yaml_dict() for d in [*existing, decision]]
             new_text = HEADER + yaml.safe_dump(entries, sort_keys=False, allow_unicode=True, width=100)
         write_text_atomically(path, new_text)
-
-
-def _comparable(decision: Decision) -> dict[str, Any]:
-    return decision.as_yaml_dict()
 
 
 @contextlib.contextmanager

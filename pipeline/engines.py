@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from pipeline.cache import StageCache
@@ -40,21 +41,16 @@ class EngineSettings:
         return self.workers or os.cpu_count() or 1
 
 
-# One processor per worker process, built by the pool's initializer and reused for every document.
+# One processor per worker process, built on its first document and reused for the rest.
 _processor: DocumentProcessor | None = None
 
 
-def _init_worker(cache_dir: Path, use_cache: bool, through: str) -> None:
-    global _processor
-    _processor = DocumentProcessor(StageCache(cache_dir, use_cache), through)
-
-
 def process_document(doc: Document, cache_dir: Path, use_cache: bool, through: str) -> DocumentOutput:
-    """The per-document stages in whichever process runs this; the processor is built once there."""
+    """The per-document stages in whichever process runs this (pool or Dask worker)."""
     global _processor
-    if _processor is None or _processor.through != through or _processor.cache.root != Path(cache_dir):
-        _init_worker(cache_dir, use_cache, through)
-    assert _processor is not None
+    wanted = (Path(cache_dir), use_cache, through)
+    if _processor is None or (_processor.cache.root, _processor.cache.enabled, _processor.through) != wanted:
+        _processor = DocumentProcessor(StageCache(Path(cache_dir), use_cache), through)
     return _processor(doc)
 
 
@@ -82,15 +78,12 @@ def _compute(
 
 
 def _pool(documents: list[Document], settings: EngineSettings, workers: int) -> Iterator[DocumentOutput]:
-    initargs = (settings.cache_dir, settings.use_cache, settings.through)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=initargs) as pool:
+    run = partial(
+        process_document, cache_dir=settings.cache_dir, use_cache=settings.use_cache, through=settings.through
+    )
+    with ProcessPoolExecutor(max_workers=workers) as pool:
         chunk = max(1, min(CHUNK_SIZE, len(documents) // (workers * 4)))
-        yield from pool.map(_run_in_worker, documents, chunksize=chunk)
-
-
-def _run_in_worker(doc: Document) -> DocumentOutput:
-    assert _processor is not None, "worker not initialised"
-    return _processor(doc)
+        yield from pool.map(run, documents, chunksize=chunk)
 
 
 def _dask(documents: list[Document], settings: EngineSettings) -> Iterator[DocumentOutput]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pipeline.boilerplate import strip_boilerplate
-from pipeline.cache import StageCache, stage_keys
+from pipeline.cache import STAGES, StageCache, stage_keys
 from pipeline.claims import ClaimExtractor, ClaimStats
 from pipeline.dedupe import text_signature
 from pipeline.muscles import RecognitionStats, build_muscle_nlp, cached_lexicon, recognise_document
@@ -64,7 +64,7 @@ class DocumentProcessor:
         if not self.cache.enabled:
             return None
         keys = stage_keys(_content_key(doc))
-        stages = ("strip", "muscles", "claims")[: ("strip", "muscles", "claims").index(self.through) + 1]
+        stages = STAGES[: STAGES.index(self.through) + 1]
         if not all(self.cache.has(stage, keys[stage]) for stage in stages):
             return None
         return self(doc)

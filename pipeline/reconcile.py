@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.claims import RELATION_MEMBER, RELATION_MEMBER_COUNT, RELATION_PROMINENCE
-from pipeline.decisions import ACCEPT, MERGE, REJECT, RESOLVING, Decision, latest
+from pipeline.decisions import ACCEPT, REJECT, RESOLVING, Decision, latest
 from pipeline.lexicon import ABBREVIATION_FORMAT, MUSCLE_HEADS, Lexicon
 from pipeline.records import FLAG_CATEGORY_ERROR, FLAG_NONSTANDARD_ABBREVIATION, Block, Claim, Document, Mention
 from pipeline.reference import CONTRADICTS, PARTIAL, Judgement, ReferenceKnowledge
@@ -258,6 +258,13 @@ class Reconciler:
         self.lexicon = lexicon
         self.reference = reference
         self._starts: dict[tuple[str, int], list[int]] = {}
+        # Lookups by block and by muscle, so evidence gathering never scans every claim or mention.
+        self._claims_by_block: dict[tuple[str, int], list[Claim]] = {}
+        for claim in self.claims:
+            self._claims_by_block.setdefault((claim.doc_id, claim.block_idx), []).append(claim)
+        self._mentions_by_muscle: dict[str, list[Mention]] = {}
+        for mention in self.mentions:
+            self._mentions_by_muscle.setdefault(mention.muscle_id, []).append(mention)
 
     def run(self, decisions: list[Decision]) -> Reconciled:
         applied = latest(decisions)
@@ -266,17 +273,16 @@ class Reconciler:
         for conflict in conflicts:
             conflict.decision = applied.get(conflict.conflict_id)
         rejected_claims = {c for conflict in conflicts for c in _rejected_claims(conflict)}
-        facts = all_facts
-        for fact in facts:
+        for fact in all_facts:
             fact.member_claims = [c for c in fact.member_claims if c.claim_id not in rejected_claims]
             remaining = [c for c in fact.claims if c.claim_id not in rejected_claims]
             # A fact whose every claim is rejected stays listed, as rejected, with its evidence.
             fact.all_claims_rejected = not remaining
             fact.claims = remaining or fact.claims
-        self._set_statuses(facts, conflicts)
+        self._set_statuses(all_facts, conflicts)
         known = {c.conflict_id for c in conflicts}
         stale = [d for d in applied.values() if d.conflict_id not in known]
-        return Reconciled(facts, conflicts, stale, rejected_claims)
+        return Reconciled(all_facts, conflicts, stale, rejected_claims)
 
     # ----------------------------------------------------------------------- facts
 
@@ -315,16 +321,19 @@ class Reconciler:
 
     def _set_statuses(self, facts: list[Fact], conflicts: list[Conflict]) -> None:
         rejected: set[str] = set()
+        under_open_conflict: set[str] = set()
         flagged: dict[str, list[str]] = {}
         for conflict in conflicts:
             for fid in conflict.fact_ids:
                 flagged.setdefault(fid, []).append(conflict.conflict_id)
+            if conflict.status == "open":
+                under_open_conflict.update(conflict.fact_ids)
             rejected |= _rejected_facts(conflict)
         for fact in facts:
             fact.conflict_ids = sorted(flagged.get(fact.fact_id, []))
-            open_conflict = any(c.status == "open" and fact.fact_id in c.fact_ids for c in conflicts)
             is_rejected = fact.fact_id in rejected or fact.all_claims_rejected
-            fact.status = "rejected" if is_rejected else "flagged" if open_conflict else "accepted"
+            is_flagged = fact.fact_id in under_open_conflict
+            fact.status = "rejected" if is_rejected else "flagged" if is_flagged else "accepted"
 
     # ----------------------------------------------------------------------- conflicts
 
@@ -350,7 +359,7 @@ class Reconciler:
             written = base_form(found[0][0].surface)
             surface = key if FLAG_NONSTANDARD_ABBREVIATION in found[0][0].flags else written
             reasons = sorted({reason for _, reason in found}, key=NAMING_REASONS.index)
-            entry_mentions = [m for m in self.mentions if m.muscle_id == muscle_id]
+            entry_mentions = self._mentions_by_muscle[muscle_id]
             standard_mentions = [m for m in entry_mentions if naming_reason(m, self.lexicon) is None]
             standard = [entry.name, *entry.standard_abbreviations]
             abbreviation = f" ({', '.join(entry.standard_abbreviations)})" if entry.standard_abbreviations else ""
@@ -546,16 +555,7 @@ class Reconciler:
 
     def _mention_evidence(self, side: str, mention: Mention) -> Evidence:
         quote, _ = self._sentence(mention.doc_id, mention.block_idx, mention.char_start)
-        claim = next(
-            (
-                c
-                for c in self.claims
-                if c.doc_id == mention.doc_id
-                and c.block_idx == mention.block_idx
-                and c.char_start <= mention.char_start < c.char_end
-            ),
-            None,
-        )
+        claim = next(iter(self._claims_around(mention)), None)
         return Evidence(
             side,
             mention.doc_id,
@@ -577,19 +577,24 @@ class Reconciler:
             claim.line_end,
         )
 
+    def _claims_around(self, mention: Mention) -> list[Claim]:
+        """Claims made in the sentence a mention sits in, in claim order."""
+        return [
+            c
+            for c in self._claims_by_block.get((mention.doc_id, mention.block_idx), [])
+            if c.char_start <= mention.char_start < c.char_end
+        ]
+
     def _facts_of_mentions(self, mentions: list[Mention]) -> list[str]:
         """Facts whose claims are made in the sentences these mentions sit in, about their entry."""
-        ids = set()
-        for mention in mentions:
-            for claim in self.claims:
-                if (
-                    claim.doc_id == mention.doc_id
-                    and claim.block_idx == mention.block_idx
-                    and claim.muscle_id == mention.muscle_id
-                    and claim.char_start <= mention.char_start < claim.char_end
-                ):
-                    ids.add(fact_id(claim.muscle_id, claim.relation, claim.object_id))
-        return sorted(ids)
+        return sorted(
+            {
+                fact_id(c.muscle_id, c.relation, c.object_id)
+                for mention in mentions
+                for c in self._claims_around(mention)
+                if c.muscle_id == mention.muscle_id
+            }
+        )
 
     def _form_counts(self, mentions: list[Mention]) -> list[dict[str, Any]]:
         """Each written form with its count per source file: the cluster as a reviewer sees it."""
@@ -626,14 +631,3 @@ def _rejected_claims(conflict: Conflict) -> set[str]:
     if decision is None or decision.action != REJECT:
         return set()
     return set(decision.claims)
-
-
-def check_decision(conflict: Conflict, action: str, facts: Iterable[str] = (), claims: Iterable[str] = ()) -> None:
-    """Refuse decisions that cannot apply to this conflict, before anything is written."""
-    if action == MERGE and conflict.kind != NAMING:
-        raise ValueError(f"'merge' applies to naming conflicts; {conflict.conflict_id} is a {conflict.kind} conflict")
-    if action != REJECT and (list(facts) or list(claims)):
-        raise ValueError("--fact and --claim go with 'reject' only")
-    unknown = sorted(set(facts) - set(conflict.fact_ids))
-    if unknown:
-        raise ValueError(f"facts {unknown} are not part of conflict {conflict.conflict_id}")

@@ -72,11 +72,8 @@ class RunResult:
         """doc_id -> (near-duplicate group, similarity); computed once per run, from the
         signatures the per-document stage made (and cached)."""
         if self._groups is None:
-            if self.signatures:
-                owners = sorted((d for d in self.documents if d.doc_id in self.signatures), key=lambda d: d.source_path)
-                self._groups = groups_of_signatures([(d.doc_id, self.signatures[d.doc_id]) for d in owners])
-            else:
-                self._groups = _groups(self.documents, self.blocks)
+            owners = sorted((d for d in self.documents if d.doc_id in self.signatures), key=lambda d: d.source_path)
+            self._groups = groups_of_signatures([(d.doc_id, self.signatures[d.doc_id]) for d in owners])
         return self._groups
 
     @property
@@ -160,17 +157,14 @@ def reconcile_stage(result: RunResult, decisions: list[Decision], lexicon: Lexic
 
 
 def group_documents(documents: list[Document], blocks: list[Block]) -> dict[str, str]:
-    """doc_id -> its near-duplicate source group (see `pipeline/dedupe.py`)."""
-    return {doc_id: group for doc_id, (group, _) in _groups(documents, blocks).items()}
-
-
-def _groups(documents: list[Document], blocks: list[Block]) -> dict[str, tuple[str, float]]:
+    """doc_id -> its near-duplicate source group, from documents and blocks made outside a run."""
     kept: dict[str, list[str]] = {}
     for block in blocks:
         if block.kept:
             kept.setdefault(block.doc_id, []).append(block.text)
     owners = sorted((d for d in documents if d.status in ("ok", "error")), key=lambda d: d.source_path)
-    return source_groups((d.doc_id, "\n".join(kept.get(d.doc_id, []))) for d in owners)
+    groups = source_groups((d.doc_id, "\n".join(kept.get(d.doc_id, []))) for d in owners)
+    return {doc_id: group for doc_id, (group, _) in groups.items()}
 
 
 def run_all(settings: Settings) -> RunResult:
@@ -269,7 +263,7 @@ def run_through_strip(settings: Settings) -> RunResult:
     result = document_stages(ingest_stage(settings), settings, through="strip")
     documents, blocks = result.documents, result.blocks
     result.stats = build_stats(documents, blocks)
-    tables = {"documents": document_rows(documents, blocks, _groups(documents, blocks)), "blocks": block_rows(blocks)}
+    tables = {"documents": document_rows(documents, blocks, result.source_groups()), "blocks": block_rows(blocks)}
     result.written = write_outputs(settings.out_dir, tables, result.stats)
     return result
 
@@ -285,8 +279,8 @@ def write_outputs(out: Path, tables: dict[str, list[dict[str, Any]]], stats: dic
 def run_ingest_only(settings: Settings) -> RunResult:
     documents = ingest_stage(settings)
     result = RunResult(documents=documents, blocks=[])
-    groups = _groups(documents, [])
-    result.written.append(write_table("documents", document_rows(documents, [], groups), settings.out_dir))
+    # No text yet, so no near-duplicates: every document is its own group.
+    result.written.append(write_table("documents", document_rows(documents, [], {}), settings.out_dir))
     return result
 
 
