@@ -33,7 +33,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.lexicon import ABBREVIATION_FORMAT, MUSCLE_HEADS, Lexicon, load_lexicon, plural
-from pipeline.patterns import DATA_DIR, PatternError, read_jsonl
+from pipeline.patterns import DATA_DIR, PatternError, could_match, read_jsonl, required_words
 from pipeline.records import (
     FLAG_CATEGORY_ERROR,
     FLAG_FUZZY,
@@ -287,7 +287,7 @@ class SenseGuard:
             if "pattern" in row:
                 _add_validated(self.matcher, row["id"], row["pattern"], path)
                 self.pattern_labels.add(row["label"])
-                self.pattern_words.setdefault(row["label"], []).append(_required_words(row["pattern"]))
+                self.pattern_words.setdefault(row["label"], []).append(required_words(row["pattern"]))
                 if len(row["pattern"]) > GUARD_WINDOW:
                     raise PatternError(f"{path.name}: guard '{row['id']}' is longer than {GUARD_WINDOW} tokens")
             elif "context" in row:
@@ -304,7 +304,7 @@ class SenseGuard:
             if span.id_ not in self.pattern_labels:
                 continue
             window_words = {t.lower_ for t in doc[max(0, span.start - GUARD_WINDOW) : span.end + GUARD_WINDOW]}
-            if not any(all(not alt.isdisjoint(window_words) for alt in req) for req in self.pattern_words[span.id_]):
+            if not could_match(self.pattern_words[span.id_], window_words):
                 continue  # no guard pattern of this label can match here
             # Match only a window around the candidate: guard patterns are a few tokens long,
             # and matching whole blocks would cost more than the rest of the pipeline.
@@ -373,12 +373,12 @@ class AbbreviationDefinitions:
         for row in load_abbreviation_cues(path):
             _add_validated(self.matcher, row["id"], row["pattern"], path)
             self.strong[row["id"]] = row["label"] == "defines"
-            self.required_words.append(_required_words(row["pattern"]))
+            self.required_words.append(required_words(row["pattern"]))
 
     def __call__(self, doc: Doc) -> Doc:
         found = list(self._parenthetical(doc))
         words = set(WORDS.findall(_text(doc).lower()))
-        if any(all(not alternatives.isdisjoint(words) for alternatives in cue) for cue in self.required_words):
+        if could_match(self.required_words, words):
             found += list(self._cued(doc))
         doc._.abbreviation_definitions = found
         return doc
@@ -419,20 +419,6 @@ class AbbreviationDefinitions:
                     if term and long_form[:1].lower() == short[0][:1].lower():
                         yield Definition(short[0], term.muscle_id, long_form, cue, self.strong[cue])
                         break
-
-
-def _required_words(pattern: list[dict]) -> list[frozenset[str]]:
-    """For each non-optional token of a pattern, the lower-case words it accepts."""
-    required = []
-    for token in pattern:
-        value = token.get("LOWER", token.get("ORTH"))
-        if token.get("OP") in ("?", "*") or value is None:
-            continue
-        if isinstance(value, dict) and "IN" not in value:
-            continue  # NOT_IN and the like constrain nothing a pre-filter can use
-        words = value["IN"] if isinstance(value, dict) else [value]
-        required.append(frozenset(w.lower() for w in words))
-    return required
 
 
 def _phrase_before(doc: Doc, index: int) -> list[str]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Hashable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -41,6 +43,29 @@ def read_jsonl(path: Path, required: dict[str, type], optional: dict[str, type])
     if duplicates:
         raise PatternError(f"{path.name}: duplicate ids {duplicates}")
     return rows
+
+
+def required_words(pattern: list[dict]) -> list[frozenset[str]]:
+    """For each token a spaCy Matcher pattern cannot do without, the lower-case words it accepts.
+
+    A text lacking every word of some set cannot match, so a cheap set test can skip the
+    Matcher (whose cost grows with patterns x tokens) on most blocks.
+    """
+    required = []
+    for token in pattern:
+        value = token.get("LOWER", token.get("ORTH"))
+        if token.get("OP") in ("?", "*", "!") or value is None:
+            continue  # optional or negated tokens require nothing
+        if isinstance(value, dict) and "IN" not in value:
+            continue  # NOT_IN and the like constrain nothing a pre-filter can use
+        words = value["IN"] if isinstance(value, dict) else [value]
+        required.append(frozenset(w.lower() for w in words))
+    return required
+
+
+def could_match(required: list[list[frozenset[Hashable]]], words: AbstractSet[Hashable]) -> bool:
+    """Whether some pattern (given as `required_words`) has all its required words in `words`."""
+    return any(all(not alternatives.isdisjoint(words) for alternatives in pattern) for pattern in required)
 
 
 def _check_keys(row: dict[str, Any], required: dict[str, type], optional: dict[str, type], where: str) -> None:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from pipeline.patterns import PatternError, load_boilerplate_patterns
+from pipeline.patterns import PatternError, could_match, load_boilerplate_patterns, required_words
 from pipeline.records import REMOVAL_REASONS
 
 
@@ -40,3 +40,22 @@ def test_duplicate_ids_are_rejected(tmp_path):
     path.write_text(row + "\n" + row + "\n")
     with pytest.raises(PatternError, match="duplicate ids"):
         load_boilerplate_patterns(path)
+
+
+def test_required_words_skip_optional_and_negated_tokens():
+    pattern = [
+        {"LOWER": {"IN": ["Lift", "raise"]}},
+        {"LOWER": "your", "OP": "?"},
+        {"LOWER": "not", "OP": "!"},
+        {"LOWER": {"NOT_IN": ["arm"]}},
+        {"ORTH": "Knees"},
+    ]
+    assert required_words(pattern) == [frozenset({"lift", "raise"}), frozenset({"knees"})]
+
+
+def test_could_match_needs_every_required_word_of_one_pattern():
+    required = [[frozenset({"lift", "raise"}), frozenset({"knees"})], [frozenset({"calf"})]]
+    assert could_match(required, {"raise", "your", "knees"})
+    assert could_match(required, {"calf"})
+    assert not could_match(required, {"raise", "your", "legs"})
+    assert not could_match([], {"anything"})

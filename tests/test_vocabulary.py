@@ -95,3 +95,25 @@ def test_invalid_vocabularies_are_rejected(tmp_path, rows, message):
     with pytest.raises(VocabularyError, match=message) as info:
         load_vocabulary(_write(tmp_path, rows))
     assert "vocab.jsonl" in str(info.value)
+
+
+def test_the_word_prefilter_never_hides_a_token_pattern_match():
+    # The object matcher skips blocks lacking some pattern's required words; with the filter
+    # switched off (one pattern that requires nothing) every text must give the same objects.
+    nlp = build_object_nlp()
+    component = nlp.get_pipe("claim_object_patterns")
+    texts = [
+        "Drive your knee forward and lift the thigh.",
+        "It helps straighten the leg at the knee, then flexing at the hip.",
+        "Nothing here names an action; the knee simply sits there.",
+        "Raising your legs up works the abdominals.",
+    ]
+
+    def objects_of(text: str) -> list[tuple[int, int, str, str]]:
+        doc = nlp(text)
+        return [(s.start, s.end, s.label_, s.id_) for s in doc.spans[OBJECTS]]
+
+    filtered = [objects_of(text) for text in texts]
+    component.required = [[]]
+    assert [objects_of(text) for text in texts] == filtered
+    assert sum(1 for objects in filtered for o in objects if o[2] == "action") >= 3
