@@ -11,10 +11,10 @@ Outputs are yielded in input order, so every engine gives the same tables byte f
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from pipeline.cache import StageCache
@@ -22,9 +22,9 @@ from pipeline.process import DocumentOutput, DocumentProcessor
 from pipeline.records import Document
 
 ENGINES = ("local", "dask")
-# Documents handed to a worker at a time: large enough to amortise the round trip, small
-# enough that two workers stay busy to the end of a few hundred documents.
-CHUNK_SIZE = 8
+# Documents in flight per worker: enough to keep every worker busy while the driver reads
+# and collects, few enough that memory holds only a few dozen decoded inputs at a time.
+WINDOW_PER_WORKER = 8
 
 
 @dataclass(frozen=True)
@@ -54,58 +54,76 @@ def process_document(doc: Document, cache_dir: Path, use_cache: bool, through: s
     return _processor(doc)
 
 
-def run_documents(documents: list[Document], settings: EngineSettings) -> Iterator[DocumentOutput]:
-    """Each document's output, in input order."""
+def run_documents(documents: Iterable[Document], settings: EngineSettings) -> Iterator[DocumentOutput]:
+    """Each document's output, in input order, with a bounded number of documents in flight.
+
+    Documents are read from `documents` only as the window frees up, so memory holds a few
+    dozen decoded inputs however large the corpus. Workers start at the first document the
+    cache cannot serve; a fully cached run starts none.
+    """
     driver = DocumentProcessor(StageCache(settings.cache_dir, settings.use_cache), settings.through)
-    cached = [driver.cached(doc) for doc in documents]
-    todo = [doc for doc, out in zip(documents, cached, strict=True) if out is None]
-    computed = iter(_compute(todo, settings, driver))
-    for out in cached:
-        yield out if out is not None else next(computed)
+    with _Workers(settings, driver) as workers:
+        pending: deque[DocumentOutput | Future] = deque()
+        for doc in documents:
+            out = driver.cached(doc)
+            pending.append(out if out is not None else workers.submit(doc))
+            while pending and (len(pending) > workers.window or _done(pending[0])):
+                yield _result(pending.popleft())
+        while pending:
+            yield _result(pending.popleft())
 
 
-def _compute(
-    documents: list[Document], settings: EngineSettings, driver: DocumentProcessor
-) -> Iterator[DocumentOutput]:
-    if not documents:
-        return iter(())
-    if settings.engine == "dask":
-        return _dask(documents, settings)
-    workers = min(settings.n_workers, len(documents))
-    if workers <= 1:
-        return (driver(doc) for doc in documents)
-    return _pool(documents, settings, workers)
+def _done(item: DocumentOutput | Future) -> bool:
+    return isinstance(item, DocumentOutput) or item.done()
 
 
-def _pool(documents: list[Document], settings: EngineSettings, workers: int) -> Iterator[DocumentOutput]:
-    run = partial(
-        process_document, cache_dir=settings.cache_dir, use_cache=settings.use_cache, through=settings.through
-    )
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        chunk = max(1, min(CHUNK_SIZE, len(documents) // (workers * 4)))
-        yield from pool.map(run, documents, chunksize=chunk)
+def _result(item: DocumentOutput | Future) -> DocumentOutput:
+    # A worker's exception is raised here, in input order.
+    return item if isinstance(item, DocumentOutput) else item.result()
 
 
-def _dask(documents: list[Document], settings: EngineSettings) -> Iterator[DocumentOutput]:
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError as exc:  # an optional extra
-        raise RuntimeError("the dask engine needs `pip install -e '.[dask]'` (dask and distributed)") from exc
-    cluster = None
-    if settings.scheduler:
-        client = Client(settings.scheduler)
-    else:
-        cluster = LocalCluster(
-            n_workers=settings.n_workers, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        client = Client(cluster)
-    try:
-        args = (str(settings.cache_dir), settings.use_cache, settings.through)
-        futures = client.map(process_document, documents, *([a] * len(documents) for a in args), pure=False)
-        for future in futures:  # in input order; a worker's error is raised here
-            yield future.result()
-            future.release()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+class _Workers:
+    """Where uncached documents go: a process pool, a Dask cluster, or (one worker) this process."""
+
+    def __init__(self, settings: EngineSettings, driver: DocumentProcessor) -> None:
+        self.settings, self.driver = settings, driver
+        self.window = settings.n_workers * WINDOW_PER_WORKER
+        self._pool: ProcessPoolExecutor | None = None
+        self._client = self._cluster = None
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+    def submit(self, doc: Document) -> DocumentOutput | Future:
+        s = self.settings
+        args = (str(s.cache_dir), s.use_cache, s.through)
+        if s.engine == "dask":
+            return self._dask_client().submit(process_document, doc, *args, pure=False)
+        if s.n_workers <= 1:
+            return self.driver(doc)
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=s.n_workers)
+        return self._pool.submit(process_document, doc, *args)
+
+    def _dask_client(self):
+        if self._client is None:
+            try:
+                from distributed import Client, LocalCluster
+            except ImportError as exc:  # an optional extra
+                raise RuntimeError("the dask engine needs `pip install -e '.[dask]'` (dask and distributed)") from exc
+            if self.settings.scheduler:
+                self._client = Client(self.settings.scheduler)
+            else:
+                self._cluster = LocalCluster(
+                    n_workers=self.settings.n_workers, threads_per_worker=1, processes=True, dashboard_address=None
+                )
+                self._client = Client(self._cluster)
+        return self._client

@@ -142,22 +142,25 @@ def read_source(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     )
 
 
-def ingest(sources: Iterable[Source], max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
-    """Read every source; mark exact re-saves of an earlier file as duplicates of it."""
-    documents = [read_source(source, max_bytes) for source in sources]
-    return mark_duplicates(documents)
+def iter_documents(sources: Iterable[Source], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document]:
+    """Read the sources one at a time, marking exact re-saves of an earlier file as duplicates.
 
-
-def mark_duplicates(documents: list[Document]) -> list[Document]:
+    A generator, so a run holds one decoded input at a time, not the whole corpus.
+    """
     first_path_by_id: dict[str, str] = {}
-    for doc in documents:
-        if doc.status != "ok":
-            continue
-        first = first_path_by_id.setdefault(doc.doc_id, doc.source_path)
-        if first != doc.source_path:
-            doc.status = STATUS_DUPLICATE
-            doc.duplicate_of = first
-    return documents
+    for source in sources:
+        doc = read_source(source, max_bytes)
+        if doc.status == "ok":
+            first = first_path_by_id.setdefault(doc.doc_id, doc.source_path)
+            if first != doc.source_path:
+                doc.status = STATUS_DUPLICATE
+                doc.duplicate_of = first
+        yield doc
+
+
+def ingest(sources: Iterable[Source], max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
+    """Every source read, as a list (for callers that want the whole batch at once)."""
+    return list(iter_documents(sources, max_bytes))
 
 
 def _path_id(rel_path: str) -> str:

@@ -24,10 +24,11 @@ from pipeline.claims import ClaimStats
 from pipeline.decisions import DEFAULT_DECISIONS, Decision, load_decisions
 from pipeline.dedupe import groups_of_signatures, source_groups
 from pipeline.engines import EngineSettings, run_documents
-from pipeline.ingest import DEFAULT_MAX_BYTES, discover, ingest
+from pipeline.ingest import DEFAULT_MAX_BYTES, discover, iter_documents
 from pipeline.lexicon import Lexicon
 from pipeline.manifest import write_manifest
 from pipeline.muscles import RecognitionStats, cached_lexicon
+from pipeline.process import DocumentOutput
 from pipeline.reconcile import Conflict, Fact, Reconciled, Reconciler
 from pipeline.records import STATUS_ERROR, Block, Claim, Document, Mention
 from pipeline.reference import cached_reference
@@ -91,13 +92,16 @@ def progress(items: Iterable[T], total: int, label: str, enabled: bool) -> Itera
     yield from tqdm(items, total=total, desc=label, unit="doc", leave=False)
 
 
-def ingest_stage(settings: Settings) -> list[Document]:
+def ingest_stage(settings: Settings) -> tuple[Iterator[Document], int]:
+    """The documents, read lazily as the next stage asks for them, and how many there are."""
     sources = discover(settings.raw_dir)
-    return ingest(progress(sources, len(sources), "ingest", settings.progress), settings.max_bytes)
+    return iter_documents(sources, settings.max_bytes), len(sources)
 
 
-def document_stages(documents: list[Document], settings: Settings, through: str = "claims") -> RunResult:
-    """Stages 2-3 for each document, through `through` (strip, muscles or claims), cache first."""
+def document_stages(
+    documents: Iterable[Document], total: int, settings: Settings, through: str = "claims"
+) -> RunResult:
+    """Stages 1-3 streamed per document, through `through` (strip, muscles or claims), cache first."""
     engine = EngineSettings(
         engine=settings.engine,
         workers=settings.workers,
@@ -109,22 +113,28 @@ def document_stages(documents: list[Document], settings: Settings, through: str 
     lock = run_lock(settings.cache_dir) if settings.use_cache else contextlib.nullcontext()
     label = through if through != "claims" else "documents"
     with lock:
-        outputs = list(progress(run_documents(documents, engine), len(documents), label, settings.progress))
-    # Workers return the documents with the metadata the strip stage recovered.
-    result = RunResult(documents=[out.document for out in outputs], blocks=[])
-    recognition, claim_stats = RecognitionStats(), ClaimStats()
-    for out in outputs:
-        result.blocks += out.blocks
-        result.mentions += out.mentions
-        result.claims += out.claims
-        if out.signature is not None and out.document.status in ("ok", "error"):
-            result.signatures[out.document.doc_id] = out.signature
-        _add_recognition(recognition, out.recognition)
-        _add_claim_stats(claim_stats, out.claim_stats)
-    result.from_cache = sum(out.from_cache for out in outputs if out.blocks)
-    result.processed = sum(1 for out in outputs if out.blocks)
+        outputs = progress(run_documents(documents, engine), total, label, settings.progress)
+        result = RunResult(documents=[], blocks=[])
+        recognition, claim_stats = RecognitionStats(), ClaimStats()
+        for out in outputs:
+            _collect(result, out, recognition, claim_stats)
     result.recognition, result.claim_stats = recognition, claim_stats
     return result
+
+
+def _collect(result: RunResult, out: DocumentOutput, recognition: RecognitionStats, claim_stats: ClaimStats) -> None:
+    # Workers return the documents with the metadata the strip stage recovered (text dropped).
+    result.documents.append(out.document)
+    if out.blocks:
+        result.processed += 1
+        result.from_cache += out.from_cache
+    result.blocks += out.blocks
+    result.mentions += out.mentions
+    result.claims += out.claims
+    if out.signature is not None and out.document.status in ("ok", "error"):
+        result.signatures[out.document.doc_id] = out.signature
+    _add_recognition(recognition, out.recognition)
+    _add_claim_stats(claim_stats, out.claim_stats)
 
 
 def _add_recognition(total: RecognitionStats, part: RecognitionStats) -> None:
@@ -233,7 +243,7 @@ def reconcile_stats(reconciled: Reconciled, decisions_path: Path) -> dict[str, A
 
 def _recognise(settings: Settings, through: str = "muscles") -> tuple[RunResult, Lexicon]:
     """Stages 1-3a (or 3b), with the stats of each; nothing written."""
-    result = document_stages(ingest_stage(settings), settings, through)
+    result = document_stages(*ingest_stage(settings), settings, through)
     documents, blocks, mentions, recognition = result.documents, result.blocks, result.mentions, result.recognition
     lexicon = cached_lexicon("")
     result.stats = build_stats(documents, blocks)
@@ -260,7 +270,7 @@ def _muscle_tables(result: RunResult, lexicon: Lexicon) -> dict[str, list[dict[s
 
 def run_through_strip(settings: Settings) -> RunResult:
     """Stages 1-2, then write documents, blocks and stats."""
-    result = document_stages(ingest_stage(settings), settings, through="strip")
+    result = document_stages(*ingest_stage(settings), settings, through="strip")
     documents, blocks = result.documents, result.blocks
     result.stats = build_stats(documents, blocks)
     tables = {"documents": document_rows(documents, blocks, result.source_groups()), "blocks": block_rows(blocks)}
@@ -277,10 +287,10 @@ def write_outputs(out: Path, tables: dict[str, list[dict[str, Any]]], stats: dic
 
 
 def run_ingest_only(settings: Settings) -> RunResult:
-    documents = ingest_stage(settings)
-    result = RunResult(documents=documents, blocks=[])
+    documents, total = ingest_stage(settings)
+    result = RunResult(documents=list(progress(documents, total, "ingest", settings.progress)), blocks=[])
     # No text yet, so no near-duplicates: every document is its own group.
-    result.written.append(write_table("documents", document_rows(documents, [], {}), settings.out_dir))
+    result.written.append(write_table("documents", document_rows(result.documents, [], {}), settings.out_dir))
     return result
 
 
