@@ -51,7 +51,7 @@ STAGE_INPUTS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 STAGES = tuple(STAGE_INPUTS)
 # Bumped when the layout of cached values changes.
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 
 
 @cache

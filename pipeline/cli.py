@@ -258,7 +258,7 @@ def _review_command(args: argparse.Namespace) -> int:
 
 
 def _report_documents(result: RunResult) -> None:
-    blocks = Counter(block.doc_id for block in result.blocks if block.kept)
+    blocks = result.blocks.kept_per_doc
     mentions = Counter(mention.doc_id for mention in result.mentions)
     claims = Counter(claim.doc_id for claim in result.claims)
     for doc in sorted(result.documents, key=lambda d: d.source_path):

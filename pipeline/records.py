@@ -63,7 +63,7 @@ RELATIONS = ("action", "running_role", "exercise", "stretch", "injury", "member"
 MODALITIES = ("asserted", "hedged")
 
 
-@dataclass
+@dataclass(slots=True)
 class Source:
     """One file found under the raw folder."""
 
@@ -72,7 +72,7 @@ class Source:
     format: str | None  # "html" or "text"; None when the extension is unsupported
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     """A decoded input file plus the metadata recovered from it."""
 
@@ -93,7 +93,7 @@ class Document:
     language: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """A heading, paragraph, list item or table row, kept or removed with a reason."""
 
@@ -108,7 +108,7 @@ class Block:
     line_end: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """A muscle, muscle group or structure named in a kept block, resolved to a lexicon entry."""
 
@@ -127,7 +127,7 @@ class Mention:
     flags: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim:
     """One claim occurrence: a muscle, a relation and an object, with the sentence that makes it."""
 

@@ -18,7 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pyarrow as pa
+
 from pipeline.atomic import write_json_atomically
+from pipeline.blocktable import BlockTable
 from pipeline.cache import DEFAULT_CACHE_DIR, run_lock
 from pipeline.claims import ClaimStats
 from pipeline.decisions import DEFAULT_DECISIONS, Decision, load_decisions
@@ -34,7 +37,7 @@ from pipeline.records import STATUS_ERROR, Block, Claim, Document, Mention
 from pipeline.reference import cached_reference
 from pipeline.review_page import write_review_page
 from pipeline.vocabulary import Vocabulary, cached_vocabulary
-from pipeline.write import write_table, write_tables
+from pipeline.write import Rows, write_table, write_tables
 
 T = TypeVar("T")
 
@@ -56,7 +59,7 @@ class Settings:
 @dataclass
 class RunResult:
     documents: list[Document]
-    blocks: list[Block]
+    blocks: BlockTable = field(default_factory=BlockTable)
     mentions: list[Mention] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     reconciled: Reconciled | None = None
@@ -114,7 +117,7 @@ def document_stages(
     label = through if through != "claims" else "documents"
     with lock:
         outputs = progress(run_documents(documents, engine), total, label, settings.progress)
-        result = RunResult(documents=[], blocks=[])
+        result = RunResult(documents=[])
         recognition, claim_stats = RecognitionStats(), ClaimStats()
         for out in outputs:
             _collect(result, out, recognition, claim_stats)
@@ -128,7 +131,7 @@ def _collect(result: RunResult, out: DocumentOutput, recognition: RecognitionSta
     if out.blocks:
         result.processed += 1
         result.from_cache += out.from_cache
-    result.blocks += out.blocks
+    result.blocks.add(out.blocks)
     result.mentions += out.mentions
     result.claims += out.claims
     if out.signature is not None and out.document.status in ("ok", "error"):
@@ -161,7 +164,7 @@ def run_through_muscles(settings: Settings) -> RunResult:
 def reconcile_stage(result: RunResult, decisions: list[Decision], lexicon: Lexicon) -> Reconciled:
     groups = {doc_id: group for doc_id, (group, _) in result.source_groups().items()}
     reconciler = Reconciler(
-        result.documents, result.blocks, result.mentions, result.claims, groups, lexicon, cached_reference("")
+        result.documents, result.blocks.kept, result.mentions, result.claims, groups, lexicon, cached_reference("")
     )
     return reconciler.run(decisions)
 
@@ -259,10 +262,10 @@ def _recognise(settings: Settings, through: str = "muscles") -> tuple[RunResult,
     return result, lexicon
 
 
-def _muscle_tables(result: RunResult, lexicon: Lexicon) -> dict[str, list[dict[str, Any]]]:
+def _muscle_tables(result: RunResult, lexicon: Lexicon) -> dict[str, Rows | pa.Table]:
     return {
         "documents": document_rows(result.documents, result.blocks, result.source_groups()),
-        "blocks": block_rows(result.blocks),
+        "blocks": result.blocks.table(),
         "mentions": mention_rows(result.mentions, lexicon),
         "muscles": muscle_rows(lexicon, result.mentions),
     }
@@ -273,12 +276,12 @@ def run_through_strip(settings: Settings) -> RunResult:
     result = document_stages(*ingest_stage(settings), settings, through="strip")
     documents, blocks = result.documents, result.blocks
     result.stats = build_stats(documents, blocks)
-    tables = {"documents": document_rows(documents, blocks, result.source_groups()), "blocks": block_rows(blocks)}
+    tables = {"documents": document_rows(documents, blocks, result.source_groups()), "blocks": blocks.table()}
     result.written = write_outputs(settings.out_dir, tables, result.stats)
     return result
 
 
-def write_outputs(out: Path, tables: dict[str, list[dict[str, Any]]], stats: dict[str, Any]) -> list[Path]:
+def write_outputs(out: Path, tables: dict[str, Rows | pa.Table], stats: dict[str, Any]) -> list[Path]:
     """Every table, then stats.json; each written atomically."""
     written = write_tables(tables, out)
     stats_path = out / "stats.json"
@@ -288,24 +291,17 @@ def write_outputs(out: Path, tables: dict[str, list[dict[str, Any]]], stats: dic
 
 def run_ingest_only(settings: Settings) -> RunResult:
     documents, total = ingest_stage(settings)
-    result = RunResult(documents=list(progress(documents, total, "ingest", settings.progress)), blocks=[])
+    result = RunResult(documents=list(progress(documents, total, "ingest", settings.progress)))
     # No text yet, so no near-duplicates: every document is its own group.
-    result.written.append(write_table("documents", document_rows(result.documents, [], {}), settings.out_dir))
+    rows = document_rows(result.documents, result.blocks, {})
+    result.written.append(write_table("documents", rows, settings.out_dir))
     return result
 
 
 def document_rows(
-    documents: list[Document], blocks: list[Block], groups: dict[str, tuple[str, float]]
+    documents: list[Document], blocks: BlockTable, groups: dict[str, tuple[str, float]]
 ) -> list[dict[str, Any]]:
-    kept_chars: Counter[str] = Counter()
-    kept: Counter[str] = Counter()
-    removed: Counter[str] = Counter()
-    for block in blocks:
-        if block.kept:
-            kept[block.doc_id] += 1
-            kept_chars[block.doc_id] += len(block.text)
-        else:
-            removed[block.doc_id] += 1
+    kept, kept_chars, removed = blocks.kept_per_doc, blocks.kept_chars_per_doc, blocks.removed_per_doc
     rows = []
     for doc in documents:
         # A duplicate shares its doc_id with the first copy, whose blocks these are.
@@ -334,23 +330,6 @@ def document_rows(
             }
         )
     return rows
-
-
-def block_rows(blocks: list[Block]) -> list[dict[str, Any]]:
-    return [
-        {
-            "doc_id": b.doc_id,
-            "block_idx": b.block_idx,
-            "kind": b.kind,
-            "section_path": b.section_path,
-            "text": b.text,
-            "kept": b.kept,
-            "removal_reason": b.removal_reason,
-            "line_start": b.line_start,
-            "line_end": b.line_end,
-        }
-        for b in blocks
-    ]
 
 
 def mention_rows(mentions: list[Mention], lexicon: Lexicon) -> list[dict[str, Any]]:
@@ -489,12 +468,7 @@ def conflict_rows(conflicts: list[Conflict]) -> list[dict[str, Any]]:
     return rows
 
 
-def build_stats(documents: list[Document], blocks: list[Block]) -> dict[str, Any]:
-    reasons = Counter(b.removal_reason for b in blocks if not b.kept)
-    removed_chars = Counter()
-    for b in blocks:
-        if not b.kept:
-            removed_chars[b.removal_reason] += len(b.text)
+def build_stats(documents: list[Document], blocks: BlockTable) -> dict[str, Any]:
     return {
         "ingest": {
             "files": len(documents),
@@ -503,12 +477,12 @@ def build_stats(documents: list[Document], blocks: list[Block]) -> dict[str, Any
             "by_encoding": dict(sorted(Counter(d.encoding for d in documents if d.encoding).items())),
         },
         "strip": {
-            "blocks_kept": sum(b.kept for b in blocks),
-            "blocks_removed": sum(not b.kept for b in blocks),
-            "chars_kept": sum(len(b.text) for b in blocks if b.kept),
-            "chars_removed": sum(removed_chars.values()),
-            "removed_by_reason": dict(sorted(reasons.items())),
-            "chars_removed_by_reason": dict(sorted(removed_chars.items())),
+            "blocks_kept": blocks.n_kept,
+            "blocks_removed": blocks.n_removed,
+            "chars_kept": sum(blocks.kept_chars_per_doc.values()),
+            "chars_removed": sum(blocks.removed_chars_by_reason.values()),
+            "removed_by_reason": dict(sorted(blocks.removed_by_reason.items())),
+            "chars_removed_by_reason": dict(sorted(blocks.removed_chars_by_reason.items())),
         },
         "errors": [d.error for d in documents if d.status == STATUS_ERROR],
     }
