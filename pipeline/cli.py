@@ -13,17 +13,20 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+# Only light modules here: `curate run` with nothing changed answers before spaCy, trafilatura
+# or Arrow are imported (see pipeline/uptodate.py); each command imports what it runs.
 from pipeline import __version__
 from pipeline.cache import DEFAULT_CACHE_DIR, StageCache
 from pipeline.decisions import ACTIONS, DEFAULT_DECISIONS, DecisionsError, reviewer_name
 from pipeline.engines import ENGINES
 from pipeline.ingest import DEFAULT_MAX_BYTES
 from pipeline.patterns import PatternError
-from pipeline.review import ReviewContext, ReviewError, decide, interactive_review, list_conflicts
-from pipeline.run import RunResult, Settings, run_all, run_ingest_only, run_through_muscles, run_through_strip
-from pipeline.schemas import data_dictionary_markdown
-from pipeline.write import TableValidationError
+from pipeline.uptodate import BuildInputs, LastBuild, up_to_date
+
+if TYPE_CHECKING:
+    from pipeline.run import RunResult, Settings
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -110,6 +113,15 @@ def _add_io_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     )
 
 
+def _add_force_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        default=default,
+        help="rebuild even when inputs, code, settings and decisions equal the last build's",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="curate",
@@ -119,12 +131,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _add_io_options(parser, defaults=True)
+    _add_force_option(parser, default=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (summary, io) in STAGE_HELP.items():
         sub = commands.add_parser(
             name, help=summary, description=f"{summary}\n\n{io}", formatter_class=argparse.RawDescriptionHelpFormatter
         )
         _add_io_options(sub, defaults=False)
+        if name == "run":
+            _add_force_option(sub, default=argparse.SUPPRESS)
     schema = commands.add_parser(
         "schema",
         help="Print the data dictionary of every table.",
@@ -176,19 +191,24 @@ def _add_review_commands(commands: argparse._SubParsersAction) -> None:
     decide.add_argument("--into", help="merge: the canonical name (default: the suggested one)")
 
 
-RUNNERS: dict[str, Callable[[Settings], RunResult]] = {
-    "run": run_all,
-    "strip": run_through_strip,
-    "muscles": run_through_muscles,
-    "claims": run_all,
-    "ingest": run_ingest_only,
-}
+def runner(command: str) -> Callable[[Settings], RunResult]:
+    from pipeline import run
+
+    return {
+        "run": run.run_all,
+        "strip": run.run_through_strip,
+        "muscles": run.run_through_muscles,
+        "claims": run.run_all,
+        "ingest": run.run_ingest_only,
+    }[command]
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
     if command == "schema":
+        from pipeline.schemas import data_dictionary_markdown
+
         print(data_dictionary_markdown())
         return EXIT_OK
     if command in ("review", "decide"):
@@ -197,6 +217,16 @@ def main(argv: list[str] | None = None) -> int:
         removed = StageCache(args.cache_dir).clear()
         print(f"removed {removed} cache entries from {args.cache_dir}")
         return EXIT_OK
+    if not args.raw.is_dir():
+        print(f"curate: input folder {args.raw} does not exist", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    if command == "run" and not args.force:
+        last = up_to_date(BuildInputs(args.raw, args.out, args.max_bytes, args.decisions))
+        if last is not None:
+            return _report_unchanged(last, args)
+    from pipeline.run import Settings
+    from pipeline.write import TableValidationError
+
     settings = Settings(
         raw_dir=args.raw,
         out_dir=args.out,
@@ -209,11 +239,8 @@ def main(argv: list[str] | None = None) -> int:
         workers=args.workers,
         scheduler=args.scheduler,
     )
-    if not settings.raw_dir.is_dir():
-        print(f"curate: input folder {settings.raw_dir} does not exist", file=sys.stderr)
-        return EXIT_CANNOT_RUN
     try:
-        result = RUNNERS[command](settings)
+        result = runner(command)(settings)
     except TableValidationError as exc:
         print(f"curate: nothing written, a table breaks the data contract: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
@@ -229,7 +256,30 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_SOME_FAILED if result.failed else EXIT_OK
 
 
+def _report_unchanged(last: LastBuild, args: argparse.Namespace) -> int:
+    """What a rebuild would have printed, from the last build's stats: it would write the same."""
+    stats, documents = last.stats, last.manifest.get("documents", {})
+    for decision in stats.get("reconcile", {}).get("stale_decisions", []):
+        print(
+            f"warning: stale decision on {decision['conflict_id']} (line {decision['line']}): "
+            "no conflict of this build matches it; it is kept in the decisions file",
+            file=sys.stderr,
+        )
+    for error in stats.get("errors", []):
+        print(f"error: {error}", file=sys.stderr)
+    if not args.quiet:
+        conflicts = stats.get("reconcile", {}).get("conflicts_open", 0)
+        print(
+            f"{args.out} is up to date: inputs, code, settings and decisions are those of the build of "
+            f"{last.manifest.get('built_at')} ({documents.get('files', 0)} files, {documents.get('failed', 0)} "
+            f"failed, {conflicts} open conflicts). Nothing was rebuilt; --force rebuilds anyway."
+        )
+    return EXIT_SOME_FAILED if documents.get("failed") else EXIT_OK
+
+
 def _review_command(args: argparse.Namespace) -> int:
+    from pipeline.review import ReviewContext, ReviewError, decide, interactive_review, list_conflicts
+
     context = ReviewContext(out_dir=args.out, decisions_path=args.decisions, reviewer=args.by or reviewer_name())
     try:
         if args.command == "decide":

@@ -16,10 +16,13 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.cache import StageCache
-from pipeline.process import DocumentOutput, DocumentProcessor
 from pipeline.records import Document
+
+if TYPE_CHECKING:
+    from pipeline.process import DocumentOutput, DocumentProcessor
 
 ENGINES = ("local", "dask")
 # Documents in flight per worker: enough to keep every worker busy while the driver reads
@@ -48,6 +51,8 @@ _processor: DocumentProcessor | None = None
 def process_document(doc: Document, cache_dir: Path, use_cache: bool, through: str) -> DocumentOutput:
     """The per-document stages in whichever process runs this (pool or Dask worker)."""
     global _processor
+    from pipeline.process import DocumentProcessor
+
     wanted = (Path(cache_dir), use_cache, through)
     if _processor is None or (_processor.cache.root, _processor.cache.enabled, _processor.through) != wanted:
         _processor = DocumentProcessor(StageCache(Path(cache_dir), use_cache), through)
@@ -61,25 +66,24 @@ def run_documents(documents: Iterable[Document], settings: EngineSettings) -> It
     dozen decoded inputs however large the corpus. Workers start at the first document the
     cache cannot serve; a fully cached run starts none.
     """
+    from pipeline.process import DocumentProcessor  # spaCy and trafilatura load only when a run starts
+
     driver = DocumentProcessor(StageCache(settings.cache_dir, settings.use_cache), settings.through)
     with _Workers(settings, driver) as workers:
-        pending: deque[DocumentOutput | Future] = deque()
+        pending: deque[Future] = deque()  # pool or Dask futures; outputs made here come wrapped
         for doc in documents:
             out = driver.cached(doc)
-            pending.append(out if out is not None else workers.submit(doc))
-            while pending and (len(pending) > workers.window or _done(pending[0])):
-                yield _result(pending.popleft())
+            pending.append(_done(out) if out is not None else workers.submit(doc))
+            while pending and (len(pending) > workers.window or pending[0].done()):
+                yield pending.popleft().result()  # a worker's exception is raised here, in input order
         while pending:
-            yield _result(pending.popleft())
+            yield pending.popleft().result()
 
 
-def _done(item: DocumentOutput | Future) -> bool:
-    return isinstance(item, DocumentOutput) or item.done()
-
-
-def _result(item: DocumentOutput | Future) -> DocumentOutput:
-    # A worker's exception is raised here, in input order.
-    return item if isinstance(item, DocumentOutput) else item.result()
+def _done(out: DocumentOutput) -> Future:
+    future: Future = Future()
+    future.set_result(out)
+    return future
 
 
 class _Workers:
@@ -102,13 +106,13 @@ class _Workers:
         if self._cluster is not None:
             self._cluster.close()
 
-    def submit(self, doc: Document) -> DocumentOutput | Future:
+    def submit(self, doc: Document) -> Future:
         s = self.settings
         args = (str(s.cache_dir), s.use_cache, s.through)
         if s.engine == "dask":
             return self._dask_client().submit(process_document, doc, *args, pure=False)
         if s.n_workers <= 1:
-            return self.driver(doc)
+            return _done(self.driver(doc))
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=s.n_workers)
         return self._pool.submit(process_document, doc, *args)

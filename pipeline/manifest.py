@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import platform
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +16,7 @@ from pipeline import __version__
 from pipeline.atomic import write_json_atomically
 from pipeline.cache import STAGES, stage_fingerprint
 from pipeline.records import Document
-
-LIBRARIES = ("trafilatura", "justext", "lxml", "beautifulsoup4", "spacy", "wordfreq", "pyarrow", "pandas", "pyyaml")
+from pipeline.uptodate import LIBRARIES, library_version, output_digests
 
 
 def write_manifest(
@@ -27,12 +25,17 @@ def write_manifest(
     decisions_path: Path,
     timings: dict[str, float],
     counts: dict[str, int],
+    build_key: str,
+    outputs: list[Path],
 ) -> None:
+    """`build_key` and the hashes of `outputs` let the next run see that nothing changed."""
     manifest: dict[str, Any] = {
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "pipeline_version": __version__,
         "python": platform.python_version(),
-        "libraries": {name: _version(name) for name in LIBRARIES},
+        "libraries": {name: library_version(name) for name in LIBRARIES},
+        "build_key": build_key,
+        "outputs": output_digests(outputs),
         "stage_fingerprints": {stage: stage_fingerprint(stage)[:16] for stage in STAGES},
         "timings_s": {stage: round(seconds, 3) for stage, seconds in timings.items()},
         "documents": counts,
@@ -43,13 +46,6 @@ def write_manifest(
         ],
     }
     write_json_atomically(path, manifest)
-
-
-def _version(name: str) -> str | None:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 def _file_hash(path: Path) -> str | None:

@@ -36,6 +36,7 @@ from pipeline.reconcile import Conflict, Fact, Reconciled, Reconciler
 from pipeline.records import STATUS_ERROR, Block, Claim, Document, Mention
 from pipeline.reference import cached_reference
 from pipeline.review_page import write_review_page
+from pipeline.uptodate import BuildInputs, build_key
 from pipeline.vocabulary import Vocabulary, cached_vocabulary
 from pipeline.write import Rows, write_table, write_tables
 
@@ -184,6 +185,8 @@ def run_all(settings: Settings) -> RunResult:
     """Stages 1-5: ingest, strip, recognise muscles, extract claims, reconcile with the reviewer's
     decisions; write every table, the review page and the stats."""
     started = time.perf_counter()
+    # Taken before anything is read: an input edited during the build makes the next run rebuild.
+    key = build_key(build_inputs(settings))
     decisions = load_decisions(settings.decisions)  # a malformed file stops the run before any work
     result, lexicon = _recognise(settings, through="claims")
     documents_done = time.perf_counter()
@@ -221,9 +224,13 @@ def run_all(settings: Settings) -> RunResult:
     counts = {"files": len(result.documents), "processed": result.processed, "from_cache": result.from_cache}
     counts["failed"] = len(result.failed)
     manifest = settings.out_dir / "manifest.json"
-    write_manifest(manifest, result.documents, settings.decisions, timings, counts)
+    write_manifest(manifest, result.documents, settings.decisions, timings, counts, key, result.written)
     result.written.append(manifest)
     return result
+
+
+def build_inputs(settings: Settings) -> BuildInputs:
+    return BuildInputs(settings.raw_dir, settings.out_dir, settings.max_bytes, settings.decisions)
 
 
 def reconcile_stats(reconciled: Reconciled, decisions_path: Path) -> dict[str, Any]:

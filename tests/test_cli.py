@@ -91,7 +91,7 @@ def test_crash_while_writing_leaves_previous_output_intact(tmp_path, raw_dir, mo
 
     monkeypatch.setattr(write.pq, "write_table", crash)
     with pytest.raises(OSError, match="disk full"):
-        cli.main(["--raw", str(raw_dir), "--out", str(out), "-q"])
+        cli.main(["--raw", str(raw_dir), "--out", str(out), "-q", "--force"])
     assert (out / "blocks.parquet").read_bytes() == before
     expected = ["blocks.parquet", "documents.parquet", "mentions.parquet", "muscles.parquet", "stats.json"]
     expected = [*expected, "claims.parquet", "vocabulary.parquet", "facts.parquet", "conflicts.parquet"]
