@@ -92,6 +92,8 @@ def groups_of_signatures(items: list[tuple[str, np.ndarray]]) -> dict[str, tuple
         for band in range(BANDS):
             buckets.setdefault((band, sig[band * rows : (band + 1) * rows].tobytes()), []).append(i)
     for members in buckets.values():
+        if len({root(m) for m in members}) == 1:
+            continue  # already one group (or a single document): nothing to compare in this band
         for n, j in enumerate(members):
             for i in members[:n]:
                 if root(i) != root(j) and similarity(signatures[i], signatures[j]) >= SIMILARITY_THRESHOLD:

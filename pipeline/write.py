@@ -6,7 +6,7 @@ by the table's key, compression and page settings are explicit, and no timestamp
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -96,11 +96,23 @@ def write_table(name: str, data: Rows | pa.Table, out_dir: Path) -> Path:
     return write_validated(name, to_table(name, data), out_dir)
 
 
-def write_tables(tables: dict[str, Rows | pa.Table], out_dir: Path) -> list[Path]:
-    """Validate every table and the references between them first; write only if all pass."""
-    built = {name: to_table(name, rows) for name, rows in tables.items()}
+def write_tables(
+    tables: dict[str, Rows | pa.Table], out_dir: Path, on_table: Callable[[str], None] = lambda name: None
+) -> list[Path]:
+    """Validate every table and the references between them first; write only if all pass.
+
+    `on_table(name)` is called as each table is validated and again as it is written (progress).
+    """
+    built = {}
+    for name, rows in tables.items():
+        built[name] = to_table(name, rows)
+        on_table(name)
     check_references(built)
-    return [write_validated(name, table, out_dir) for name, table in built.items()]
+    written = []
+    for name, table in built.items():
+        written.append(write_validated(name, table, out_dir))
+        on_table(name)
+    return written
 
 
 def write_validated(name: str, table: pa.Table, out_dir: Path) -> Path:
