@@ -45,7 +45,7 @@ bench: $(STAMP) ## Run the benchmarks (boilerplate needs ../shared/benchmarks)
 	$(BIN)/python bench/claims.py
 
 bench-scale: $(STAMP) ## Full-pipeline throughput at N = 100, 1,000, 5,000 (needs ../shared; slow)
-	$(BIN)/python bench/throughput.py --dask
+	$(BIN)/python bench/throughput.py
 
 clean: ## Remove the virtualenv, the stage cache, tool caches and build artefacts (never raw/, curated/ or review/)
 	rm -rf $(VENV) .cache build *.egg-info .pytest_cache .ruff_cache

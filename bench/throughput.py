@@ -6,15 +6,18 @@ cache can treat two copies as one. For each N it prints:
 
   cold        `curate run` with an empty cache: documents/s and words/s
   warm        the same build again, nothing changed (target: <= 5 % of cold at N = 1,000)
+  warm, all   the same with --force: every document from the cache, reconcile and write in full
   changed     one file edited
   peak RSS    the most memory the build's processes held together (target: < 1.5 GB at N = 5,000)
   floor       the libraries alone on the same documents, one process: trafilatura.extract for
               the HTML, spacy.blank("en") tokenisation of all the text (target: cold >= 0.5 x)
 
-and, with --dask, the dask engine (LocalCluster) against the local engine on the same corpus.
+and, for corpora up to --dask-max documents, the dask engine (LocalCluster) against the local
+engine on the same corpus, both without the cache. Peak RSS sums the build's process tree, so
+pages the pool workers share with the parent they forked from are counted twice.
 Builds run as subprocesses of the installed `curate`, as a user would run them.
 
-Usage: python bench/throughput.py [--sizes 100 1000 5000] [--dask] [--data DIR]
+Usage: python bench/throughput.py [--sizes 100 1000 5000] [--dask-max 1000] [--data DIR]
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import argparse
 import gzip
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -102,68 +106,80 @@ def timed_build(raw: Path, out: Path, cache: Path, *extra: str) -> tuple[float, 
     return elapsed, peak
 
 
-def floor(paths: list[Path]) -> tuple[float, int]:
-    """Seconds for the libraries alone, and the words they tokenised."""
+def floor(paths: list[Path]) -> tuple[float, int, int]:
+    """Seconds for the libraries alone, the tokens they made, and the words of article text.
+
+    The words (what the pipeline reads: extracted text for HTML, the dump for text) are counted
+    after the clock stops, from the same extracted text.
+    """
     nlp = spacy.blank("en")
-    words = 0
+    tokens, texts = 0, []
     start = time.perf_counter()
     for path in paths:
         content = path.read_text(encoding="utf-8")
         text = (trafilatura.extract(content) or "") if path.suffix == ".html" else content
-        words += len(nlp.tokenizer(text))
-    return time.perf_counter() - start, words
-
-
-def corpus_words(paths: list[Path]) -> int:
-    """Words of article text the pipeline reads: extracted text for HTML, the dump for text."""
-    total = 0
-    for path in paths:
-        content = path.read_text(encoding="utf-8")
-        text = (trafilatura.extract(content) or "") if path.suffix == ".html" else content
-        total += len(WORD.findall(text))
-    return total
+        tokens += len(nlp.tokenizer(text))
+        texts.append(text)
+    seconds = time.perf_counter() - start
+    return seconds, tokens, sum(len(WORD.findall(text)) for text in texts)
 
 
 def rate(n: int, words: int, seconds: float) -> str:
     return f"{n / seconds:8.1f} docs/s {words / seconds / 1000:8.1f}k words/s {seconds:8.1f} s"
 
 
-def bench_size(base: list[tuple[str, str]], n: int, use_dask: bool, root: Path) -> None:
+def bench_size(base: list[tuple[str, str]], n: int, dask_max: int, root: Path) -> dict[str, float]:
     raw, out, cache = root / f"raw{n}", root / f"out{n}", root / f"cache{n}"
     paths = make_corpus(raw, base, n)
-    words = corpus_words(paths)
+    floor_s, floor_tokens, words = floor(paths)
     print(f"\nN = {n}: {words:,} words ({sum(p.suffix == '.html' for p in paths)} HTML), {os.cpu_count()} cores")
     cold, cold_rss = timed_build(raw, out, cache)
     warm, warm_rss = timed_build(raw, out, cache)
+    forced, forced_rss = timed_build(raw, out, cache, "--force")
     paths[n // 2].write_text(paths[n // 2].read_text(encoding="utf-8") + "\n\nOne more edited line.\n")
-    changed, _ = timed_build(raw, out, cache)
-    floor_s, floor_words = floor(paths)
+    changed, changed_rss = timed_build(raw, out, cache)
+    peak = max(cold_rss, warm_rss, forced_rss, changed_rss)
     print(f"  cold       {rate(n, words, cold)}   peak RSS {cold_rss / 2**20:7.0f} MiB")
     print(f"  warm       {rate(n, words, warm)}   peak RSS {warm_rss / 2**20:7.0f} MiB   {warm / cold:6.1%} of cold")
-    print(f"  changed    {rate(n, words, changed)}   {changed / cold:6.1%} of cold")
-    print(f"  floor      {rate(n, floor_words, floor_s)}   (one process)")
-    print(f"  cold / floor throughput: {floor_s / cold:.2f}")
-    if use_dask:
-        local, _ = timed_build(raw, out, cache, "--no-cache")
-        dask, dask_rss = timed_build(raw, out, cache, "--no-cache", "--engine", "dask")
+    print(
+        f"  warm, all  {rate(n, words, forced)}   peak RSS {forced_rss / 2**20:7.0f} MiB   {forced / cold:6.1%} of cold"
+    )
+    print("             (--force: every document from the cache; reconcile and write run in full)")
+    print(
+        f"  changed    {rate(n, words, changed)}   peak RSS {changed_rss / 2**20:7.0f} MiB   {changed / cold:6.1%} of cold"
+    )
+    print(f"  floor      {rate(n, words, floor_s)}   (one process; {floor_tokens:,} spaCy tokens)")
+    print(f"  cold / floor throughput: {floor_s / cold:.2f}   peak RSS of any build: {peak / 2**20:.0f} MiB")
+    if n <= dask_max:
+        local, _ = timed_build(raw, out, cache, "--no-cache", "--force")
+        dask, dask_rss = timed_build(raw, out, cache, "--no-cache", "--force", "--engine", "dask")
         print(f"  local, no cache {rate(n, words, local)}")
         print(
             f"  dask, no cache  {rate(n, words, dask)}   peak RSS {dask_rss / 2**20:7.0f} MiB   dask/local {dask / local:.2f}"
         )
+    shutil.rmtree(cache)
+    return {"cold": cold, "warm": warm, "floor": floor_s}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
-    parser.add_argument("--dask", action="store_true", help="also time the dask engine on each corpus")
+    parser.add_argument(
+        "--dask-max", type=int, default=1000, help="also time the dask engine on corpora up to this size (0: never)"
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args()
     if not (args.data / "html").is_dir():
         raise SystemExit(f"{args.data}/html not found: the benchmark needs ../shared/benchmarks beside the project")
     base = sources(args.data)
+    figures = {}
     with tempfile.TemporaryDirectory(prefix="curate-throughput-") as tmp:
         for n in args.sizes:
-            bench_size(base, n, args.dask, Path(tmp))
+            figures[n] = bench_size(base, n, args.dask_max, Path(tmp))
+    if len(figures) > 1:
+        print("\nScaling (seconds per 1,000 documents; flat means linear in N):")
+        for n, f in figures.items():
+            print(f"  N = {n:>6}: cold {f['cold'] / n * 1000:6.1f} s   floor {f['floor'] / n * 1000:6.1f} s")
 
 
 if __name__ == "__main__":
