@@ -41,3 +41,27 @@ def test_local_pool_and_dask_local_cluster_give_identical_tables(corpus, tmp_pat
     single = build(corpus, tmp_path / "single", "--engine", "local", "--workers", "1")
     assert len(local) == 8
     assert local == dask == single
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_documents_stream_through_a_bounded_window(corpus, tmp_path, workers):
+    from pipeline.engines import WINDOW_PER_WORKER, EngineSettings, run_documents
+    from pipeline.ingest import discover, iter_documents
+
+    sources = discover(corpus) * 6  # 48 documents, more than the window holds
+    read = 0
+
+    def documents():
+        nonlocal read
+        for doc in iter_documents(sources):
+            read += 1
+            yield doc
+
+    settings = EngineSettings(workers=workers, cache_dir=tmp_path / "cache", use_cache=False, through="strip")
+    outputs = run_documents(documents(), settings)
+    first = next(outputs)
+    # The first output arrives while most documents are still unread.
+    assert read <= workers * WINDOW_PER_WORKER + 1 < len(sources)
+    rest = list(outputs)
+    assert read == len(sources) and len(rest) == len(sources) - 1
+    assert [out.document.source_path for out in [first, *rest]] == [s.rel_path for s in sources]

@@ -68,3 +68,44 @@ def test_ids_pointing_into_a_missing_row_stop_every_write(tmp_path):
     with pytest.raises(TableValidationError, match=r"blocks.doc_id: 1 ids not in documents.doc_id: \['ghost'\]"):
         write_tables({"documents": [DOC], "blocks": [block]}, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_written_files_get_the_usual_mode_not_the_temporary_files_private_one(tmp_path):
+    import os
+
+    from pipeline.atomic import write_text_atomically
+
+    old = os.umask(0o022)
+    try:
+        write_text_atomically(tmp_path / "stats.json", "{}")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "stats.json").stat().st_mode & 0o777 == 0o644
+
+
+def test_rows_come_out_in_the_order_python_sorts_their_keys():
+    # The writer sorts in Arrow (UTF-8 bytes); that must equal Python's code point order.
+    paths = ["z.txt", "é.txt", "a/b.txt", "A.txt", "日本.txt", "e\u0301.txt", "\U0001f3c3.txt", "ß.txt"]
+    rows = [{**DOC, "doc_id": str(i), "source_path": path} for i, path in enumerate(paths)]
+    table = to_table("documents", rows)
+    assert table.column("source_path").to_pylist() == sorted(paths)
+
+
+def test_an_arrow_table_is_sorted_and_validated_like_rows():
+    import pyarrow as pa
+
+    from pipeline.schemas import BLOCKS
+
+    blocks = [
+        {"doc_id": doc, "block_idx": idx, "kind": "paragraph", "section_path": [], "text": "t", "kept": True}
+        for doc, idx in [("b", 2), ("a", 10), ("b", 1), ("a", 9)]
+    ]
+    table = to_table("blocks", pa.Table.from_pylist(blocks, schema=BLOCKS))
+    assert list(zip(table.column("doc_id").to_pylist(), table.column("block_idx").to_pylist(), strict=True)) == [
+        ("a", 9),
+        ("a", 10),
+        ("b", 1),
+        ("b", 2),
+    ]
+    with pytest.raises(TableValidationError, match="duplicate key"):
+        to_table("blocks", pa.Table.from_pylist(blocks + blocks[:1], schema=BLOCKS))
