@@ -23,7 +23,7 @@ from pipeline.decisions import ACTIONS, DEFAULT_DECISIONS, DecisionsError, revie
 from pipeline.engines import ENGINES
 from pipeline.ingest import DEFAULT_MAX_BYTES
 from pipeline.patterns import PatternError
-from pipeline.uptodate import BuildInputs, LastBuild, up_to_date
+from pipeline.uptodate import BuildInputs, LastBuild, build_key, up_to_date
 
 if TYPE_CHECKING:
     from pipeline.run import RunResult, Settings
@@ -220,8 +220,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.raw.is_dir():
         print(f"curate: input folder {args.raw} does not exist", file=sys.stderr)
         return EXIT_CANNOT_RUN
-    if command == "run" and not args.force:
-        last = up_to_date(BuildInputs(args.raw, args.out, args.max_bytes, args.decisions))
+    key = None
+    if command == "run":
+        inputs = BuildInputs(args.raw, args.out, args.max_bytes, args.decisions)
+        key = build_key(inputs)  # handed to the build, which records it: the inputs are hashed once
+        last = None if args.force else up_to_date(inputs, key)
         if last is not None:
             return _report_unchanged(last, args)
     from pipeline.run import Settings
@@ -238,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         engine=args.engine,
         workers=args.workers,
         scheduler=args.scheduler,
+        build_key=key,
     )
     try:
         result = runner(command)(settings)

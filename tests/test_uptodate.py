@@ -69,11 +69,11 @@ def test_any_change_to_inputs_decisions_or_outputs_rebuilds(project, change):
     build(project)
     raw, out, decisions = project
     inputs = BuildInputs(raw, out, 16 * 1024 * 1024, decisions)
-    assert up_to_date(inputs) is not None
+    assert up_to_date(inputs, build_key(inputs)) is not None
     change(raw, out, decisions)
-    assert up_to_date(inputs) is None
+    assert up_to_date(inputs, build_key(inputs)) is None
     build(project)
-    assert up_to_date(inputs) is not None  # the rebuild recorded its key and outputs
+    assert up_to_date(inputs, build_key(inputs)) is not None  # the rebuild recorded its key and outputs
 
 
 def test_settings_that_reach_the_output_are_part_of_the_key(project):
