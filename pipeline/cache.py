@@ -64,15 +64,16 @@ def stage_fingerprint(stage: str) -> str:
     for name in inputs["data"]:
         digest.update(name.encode() + (PACKAGE_DIR / "data" / name).read_bytes())
     for library in inputs["libraries"]:
-        digest.update(f"{library}=={_version(library)}".encode())
+        digest.update(f"{library}=={library_version(library) or 'absent'}".encode())
     return digest.hexdigest()
 
 
-def _version(library: str) -> str:
+def library_version(name: str) -> str | None:
+    """The installed version of a library, or None if it is not installed."""
     try:
-        return metadata.version(library)
+        return metadata.version(name)
     except metadata.PackageNotFoundError:
-        return "absent"
+        return None
 
 
 def stage_keys(content_key: str) -> dict[str, str]:

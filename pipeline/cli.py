@@ -263,12 +263,7 @@ def main(argv: list[str] | None = None) -> int:
 def _report_unchanged(last: LastBuild, args: argparse.Namespace) -> int:
     """What a rebuild would have printed, from the last build's stats: it would write the same."""
     stats, documents = last.stats, last.manifest.get("documents", {})
-    for decision in stats.get("reconcile", {}).get("stale_decisions", []):
-        print(
-            f"warning: stale decision on {decision['conflict_id']} (line {decision['line']}): "
-            "no conflict of this build matches it; it is kept in the decisions file",
-            file=sys.stderr,
-        )
+    _warn_stale_decisions(stats)
     for error in stats.get("errors", []):
         print(f"error: {error}", file=sys.stderr)
     if not args.quiet:
@@ -320,14 +315,17 @@ def _report_documents(result: RunResult) -> None:
         print(f"{doc.source_path}: {doc.status}; {counts}")
 
 
+def _warn_stale_decisions(stats: dict) -> None:
+    for decision in stats.get("reconcile", {}).get("stale_decisions", []):
+        print(
+            f"warning: stale decision ({decision['action']} on {decision['conflict_id']}, line {decision['line']}): "
+            "no conflict of this build matches it; it is kept in the decisions file",
+            file=sys.stderr,
+        )
+
+
 def _report(result: RunResult, quiet: bool) -> None:
-    if result.reconciled is not None:
-        for decision in result.reconciled.stale:
-            print(
-                f"warning: stale decision ({decision.action} on {decision.conflict_id}, line {decision.line}): "
-                "no conflict of this build matches it; it is kept in the decisions file",
-                file=sys.stderr,
-            )
+    _warn_stale_decisions(result.stats)
     for doc in result.documents:
         if doc.status == "error":
             print(f"error: {doc.error}", file=sys.stderr)

@@ -14,9 +14,9 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.atomic import write_json_atomically
-from pipeline.cache import STAGES, stage_fingerprint
+from pipeline.cache import STAGES, library_version, stage_fingerprint
 from pipeline.records import Document
-from pipeline.uptodate import LIBRARIES, library_version, output_digests
+from pipeline.uptodate import LIBRARIES, output_digests
 
 
 def write_manifest(

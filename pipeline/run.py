@@ -244,7 +244,8 @@ def reconcile_stats(reconciled: Reconciled, decisions_path: Path) -> dict[str, A
         "decisions_applied": sum(c.decision is not None for c in conflicts),
         "claims_rejected_by_reviewer": len(reconciled.rejected_claims),
         "stale_decisions": [
-            {"conflict_id": d.conflict_id, "line": d.line, "file": str(decisions_path)} for d in reconciled.stale
+            {"conflict_id": d.conflict_id, "action": d.action, "line": d.line, "file": str(decisions_path)}
+            for d in reconciled.stale
         ],
     }
 

@@ -17,11 +17,11 @@ import hashlib
 import json
 import platform
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
+from pipeline.cache import library_version
 from pipeline.ingest import discover
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -59,13 +59,6 @@ def _package_files() -> list[Path]:
     """The pipeline's modules and data files: its code and rules."""
     data = [p for p in (PACKAGE_DIR / "data").rglob("*") if p.is_file()]
     return sorted([*PACKAGE_DIR.glob("*.py"), *data])
-
-
-def library_version(name: str) -> str | None:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 def _file_digest(path: Path, max_bytes: int | None = None) -> str:

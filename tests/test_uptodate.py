@@ -95,3 +95,22 @@ def test_force_rebuilds_and_the_manifest_records_key_and_outputs(project):
     rebuilt = json.loads((out / "manifest.json").read_text())
     assert (rebuilt["built_at"], (out / "manifest.json").stat().st_mtime_ns) != first
     assert rebuilt["build_key"] == manifest["build_key"] and rebuilt["outputs"] == manifest["outputs"]
+
+
+def test_an_unchanged_build_repeats_the_stale_decision_warning_word_for_word(project, capsys):
+    _, _, decisions = project
+    decisions.write_text(
+        "decisions:\n- conflict_id: 00000000deadbeef\n  action: accept\n  by: ana\n  at: '2026-01-01'\n"
+    )
+    build(project)
+    first = [line for line in capsys.readouterr().err.splitlines() if "stale decision" in line]
+    build(project)
+    again = [line for line in capsys.readouterr().err.splitlines() if "stale decision" in line]
+    assert (
+        first
+        == again
+        == [
+            "warning: stale decision (accept on 00000000deadbeef, line 2): no conflict of this build matches it; "
+            "it is kept in the decisions file"
+        ]
+    )
