@@ -8,12 +8,12 @@ pages, and F1 is the harmonic mean of the two averages (the benchmark's own conv
 
 Systems:
   html: trafilatura.extract   plain trafilatura, default settings
-  html: ours                  the pipeline's HTML path (pipeline.boilerplate)
+  html: ours                  the pipeline's HTML path (pipeline.strip.html)
   text: raw dump              the page's text dump, uncleaned (baseline)
   text: jusText               jusText on the dump's lines, each wrapped as a paragraph
-  text: ours                  the pipeline's text-dump cleaner (pipeline.textclean)
+  text: ours                  the pipeline's text-dump cleaner (pipeline.strip.textclean)
 
-The text dump of a page follows the recipe in pipeline.htmldump: drop script, style, noscript
+The text dump of a page follows the recipe in pipeline.strip.htmldump: drop script, style, noscript
 and template; newline at every block boundary; collapse runs of spaces.
 
 Usage: python bench/boilerplate.py [--data DIR] [--per-page]
@@ -36,11 +36,11 @@ from pathlib import Path
 import justext
 import trafilatura
 
-from pipeline.boilerplate import strip_boilerplate
-from pipeline.htmldump import html_to_dump
-from pipeline.ingest import decode
+from pipeline.ingest.read import decode
 from pipeline.records import Document
-from pipeline.textclean import WORD, clean_text, detect_stoplist
+from pipeline.strip.html import strip_boilerplate
+from pipeline.strip.htmldump import html_to_dump
+from pipeline.strip.textclean import WORD, clean_text, detect_stoplist
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "benchmarks" / "article-extraction-dev"
 TOKEN = re.compile(r"\w+")

@@ -17,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from muscles import corpora, parse_args  # noqa: E402
 
-from pipeline.claims import ClaimExtractor, extract_claims  # noqa: E402
-from pipeline.muscles import RecognitionStats, build_muscle_nlp, cached_lexicon, recognise_document  # noqa: E402
+from pipeline.extract.claims import ClaimExtractor, extract_claims  # noqa: E402
+from pipeline.extract.muscles import RecognitionStats, build_muscle_nlp, cached_lexicon, recognise_document  # noqa: E402
 from pipeline.records import Block  # noqa: E402
 
 

@@ -24,10 +24,10 @@ from pathlib import Path
 import spacy
 import trafilatura
 
-from pipeline.boilerplate import strip_boilerplate
-from pipeline.ingest import discover, ingest
-from pipeline.muscles import RecognitionStats, build_muscle_nlp, cached_lexicon, recognise_document
+from pipeline.extract.muscles import RecognitionStats, build_muscle_nlp, cached_lexicon, recognise_document
+from pipeline.ingest.read import discover, ingest
 from pipeline.records import Block
+from pipeline.strip.html import strip_boilerplate
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = PROJECT / ".." / "shared" / "benchmarks" / "article-extraction-dev"

@@ -36,7 +36,7 @@ from pathlib import Path
 import spacy
 import trafilatura
 
-from pipeline.htmldump import html_to_dump
+from pipeline.strip.htmldump import html_to_dump
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = PROJECT / ".." / "shared" / "benchmarks" / "article-extraction-dev"

@@ -16,17 +16,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 # Only light modules here: `curate run` with nothing changed answers before spaCy, trafilatura
-# or Arrow are imported (see pipeline/uptodate.py); each command imports what it runs.
+# or Arrow are imported (see pipeline/run/uptodate.py); each command imports what it runs.
 from pipeline import __version__
-from pipeline.cache import DEFAULT_CACHE_DIR, StageCache
-from pipeline.decisions import ACTIONS, DEFAULT_DECISIONS, DecisionsError, reviewer_name
-from pipeline.engines import ENGINES
-from pipeline.ingest import DEFAULT_MAX_BYTES
-from pipeline.patterns import PatternError
-from pipeline.uptodate import BuildInputs, LastBuild, build_key, up_to_date
+from pipeline.common.rules import PatternError
+from pipeline.ingest.read import DEFAULT_MAX_BYTES
+from pipeline.review.decisions import ACTIONS, DEFAULT_DECISIONS, DecisionsError, reviewer_name
+from pipeline.run.cache import DEFAULT_CACHE_DIR, StageCache
+from pipeline.run.engines import ENGINES
+from pipeline.run.uptodate import BuildInputs, LastBuild, build_key, up_to_date
 
 if TYPE_CHECKING:
-    from pipeline.run import RunResult, Settings
+    from pipeline.run.build import RunResult, Settings
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -192,7 +192,7 @@ def _add_review_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def runner(command: str) -> Callable[[Settings], RunResult]:
-    from pipeline import run
+    from pipeline.run import build as run
 
     return {
         "run": run.run_all,
@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
     if command == "schema":
-        from pipeline.schemas import data_dictionary_markdown
+        from pipeline.write.schemas import data_dictionary_markdown
 
         print(data_dictionary_markdown())
         return EXIT_OK
@@ -227,8 +227,8 @@ def main(argv: list[str] | None = None) -> int:
         last = None if args.force else up_to_date(inputs, key)
         if last is not None:
             return _report_unchanged(last, args)
-    from pipeline.run import Settings
-    from pipeline.write import TableValidationError
+    from pipeline.run.build import Settings
+    from pipeline.write.parquet import TableValidationError
 
     settings = Settings(
         raw_dir=args.raw,
@@ -277,7 +277,7 @@ def _report_unchanged(last: LastBuild, args: argparse.Namespace) -> int:
 
 
 def _review_command(args: argparse.Namespace) -> int:
-    from pipeline.review import ReviewContext, ReviewError, decide, interactive_review, list_conflicts
+    from pipeline.review.terminal import ReviewContext, ReviewError, decide, interactive_review, list_conflicts
 
     context = ReviewContext(out_dir=args.out, decisions_path=args.decisions, reviewer=args.by or reviewer_name())
     try:

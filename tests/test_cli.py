@@ -12,7 +12,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import cli, write
+from pipeline import cli
+from pipeline.write import parquet as write
 
 
 def _batch(folder: Path, raw_dir: Path) -> None:
@@ -140,7 +141,7 @@ def test_run_writes_mentions_and_the_lexicon_table(tmp_path, raw_dir, capsys):
 
 
 def test_an_invalid_lexicon_stops_the_run_with_its_file_named(tmp_path, raw_dir, monkeypatch, capsys):
-    from pipeline import lexicon, muscles
+    from pipeline.extract import lexicon, muscles
 
     bad = tmp_path / "muscles.jsonl"
     bad.write_text('{"id": "soleus", "name": "soleus", "kind": "bone", "region": "leg"}\n')

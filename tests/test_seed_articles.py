@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from pipeline.boilerplate import strip_boilerplate
-from pipeline.ingest import discover, ingest
+from pipeline.ingest.read import discover, ingest
+from pipeline.strip.html import strip_boilerplate
 
 BOILERPLATE_MARKERS = [
     r"ArtsAutosBooks",
@@ -124,7 +124,7 @@ NEEDTORACE = "needtorace-6-key-muscles-engaged.txt"
 
 @pytest.fixture(scope="module")
 def recognised(cleaned):
-    from pipeline.muscles import recognise_muscles
+    from pipeline.extract.muscles import recognise_muscles
 
     blocks = [b for _, doc_blocks in cleaned.values() for b in doc_blocks]
     mentions, _ = recognise_muscles(blocks)
@@ -286,7 +286,7 @@ def test_nothing_is_found_in_removed_boilerplate(recognised):
 
 @pytest.fixture(scope="module")
 def claimed(recognised):
-    from pipeline.claims import extract_claims
+    from pipeline.extract.claims import extract_claims
 
     blocks, mentions, by_path = recognised
     claims, _ = extract_claims(blocks, mentions)
@@ -347,11 +347,11 @@ def test_seed_statements_of_group_size_and_prominence(claimed):
 
 @pytest.fixture(scope="module")
 def reconciled(cleaned, recognised):
-    from pipeline.claims import extract_claims
-    from pipeline.muscles import cached_lexicon
-    from pipeline.reconcile import Reconciler
-    from pipeline.reference import cached_reference
-    from pipeline.run import group_documents
+    from pipeline.extract.claims import extract_claims
+    from pipeline.extract.muscles import cached_lexicon
+    from pipeline.reconcile.reconciler import Reconciler
+    from pipeline.reconcile.reference import cached_reference
+    from pipeline.run.build import group_documents
 
     blocks, mentions, _ = recognised
     documents = [doc for doc, _ in cleaned.values()]
@@ -404,8 +404,8 @@ def test_duplicate_claims_across_articles_merge_into_facts(reconciled, key):
 
 
 def test_every_muscle_the_articles_discuss_has_reference_actions(recognised):
-    from pipeline.muscles import cached_lexicon
-    from pipeline.reference import cached_reference
+    from pipeline.extract.muscles import cached_lexicon
+    from pipeline.reconcile.reference import cached_reference
 
     lexicon, reference = cached_lexicon(""), cached_reference("")
     discussed = {m.muscle_id for m in recognised[1] if lexicon[m.muscle_id].kind != "structure"}

@@ -1,0 +1,133 @@
+"""Engines: where the per-document stages run. Both map the same function over documents.
+
+- `local` (default): documents already in the cache are served in this process; the rest go
+  to a process pool sized to the cores, each worker building its spaCy pipelines once.
+- `dask`: the same function on a Dask cluster (`--scheduler ADDRESS`, or a LocalCluster when no
+  address is given). Results come back to the client in input order; reconcile runs there.
+
+Outputs are yielded in input order, so every engine gives the same tables byte for byte.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.records import Document
+from pipeline.run.cache import StageCache
+
+if TYPE_CHECKING:
+    from pipeline.run.process import DocumentOutput, DocumentProcessor
+
+ENGINES = ("local", "dask")
+# Documents in flight per worker: enough to keep every worker busy while the driver reads
+# and collects, few enough that memory holds only a few dozen decoded inputs at a time.
+WINDOW_PER_WORKER = 8
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    engine: str = "local"
+    workers: int = 0  # 0: one per core
+    scheduler: str | None = None  # dask: address of an existing scheduler
+    cache_dir: Path = Path(".cache/curate")
+    use_cache: bool = True
+    through: str = "claims"
+
+    @property
+    def n_workers(self) -> int:
+        return self.workers or os.cpu_count() or 1
+
+
+# One processor per worker process, built on its first document and reused for the rest.
+_processor: DocumentProcessor | None = None
+
+
+def process_document(doc: Document, cache_dir: Path, use_cache: bool, through: str) -> DocumentOutput:
+    """The per-document stages in whichever process runs this (pool or Dask worker)."""
+    global _processor
+    from pipeline.run.process import DocumentProcessor
+
+    wanted = (Path(cache_dir), use_cache, through)
+    if _processor is None or (_processor.cache.root, _processor.cache.enabled, _processor.through) != wanted:
+        _processor = DocumentProcessor(StageCache(Path(cache_dir), use_cache), through)
+    return _processor(doc)
+
+
+def run_documents(documents: Iterable[Document], settings: EngineSettings) -> Iterator[DocumentOutput]:
+    """Each document's output, in input order, with a bounded number of documents in flight.
+
+    Documents are read from `documents` only as the window frees up, so memory holds a few
+    dozen decoded inputs however large the corpus. Workers start at the first document the
+    cache cannot serve; a fully cached run starts none.
+    """
+    from pipeline.run.process import DocumentProcessor  # spaCy and trafilatura load only when a run starts
+
+    driver = DocumentProcessor(StageCache(settings.cache_dir, settings.use_cache), settings.through)
+    with _Workers(settings, driver) as workers:
+        pending: deque[Future] = deque()  # pool or Dask futures; outputs made here come wrapped
+        for doc in documents:
+            out = driver.cached(doc)
+            pending.append(_done(out) if out is not None else workers.submit(doc))
+            while pending and (len(pending) > workers.window or pending[0].done()):
+                yield pending.popleft().result()  # a worker's exception is raised here, in input order
+        while pending:
+            yield pending.popleft().result()
+
+
+def _done(out: DocumentOutput) -> Future:
+    future: Future = Future()
+    future.set_result(out)
+    return future
+
+
+class _Workers:
+    """Where uncached documents go: a process pool, a Dask cluster, or (one worker) this process."""
+
+    def __init__(self, settings: EngineSettings, driver: DocumentProcessor) -> None:
+        self.settings, self.driver = settings, driver
+        self.window = settings.n_workers * WINDOW_PER_WORKER
+        self._pool: ProcessPoolExecutor | None = None
+        self._client = self._cluster = None
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+    def submit(self, doc: Document) -> Future:
+        s = self.settings
+        args = (str(s.cache_dir), s.use_cache, s.through)
+        if s.engine == "dask":
+            return self._dask_client().submit(process_document, doc, *args, pure=False)
+        if s.n_workers <= 1:
+            return _done(self.driver(doc))
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=s.n_workers)
+        return self._pool.submit(process_document, doc, *args)
+
+    def _dask_client(self):
+        if self._client is None:
+            try:
+                from distributed import Client, LocalCluster
+            except ImportError as exc:  # an optional extra
+                raise RuntimeError("the dask engine needs `pip install -e '.[dask]'` (dask and distributed)") from exc
+            if self.settings.scheduler:
+                self._client = Client(self.settings.scheduler)
+            else:
+                self._cluster = LocalCluster(
+                    n_workers=self.settings.n_workers, threads_per_worker=1, processes=True, dashboard_address=None
+                )
+                self._client = Client(self._cluster)
+        return self._client

@@ -1,0 +1,111 @@
+"""Whole-build shortcut: a `curate run` that would rebuild exactly what is already there does nothing.
+
+A build key hashes everything a build's output depends on: every input file's bytes and path,
+the pipeline's own code and data files, the library and Python versions, the settings that
+reach the output (input and output folders, --max-bytes, the decisions file's path) and the
+decisions file's content. The manifest records the key and a hash of every file written. When
+the key is unchanged and every written file is still as written, the build is skipped, as
+`make` skips a target newer than its sources.
+
+This module imports only the standard library and light pipeline modules, so the check
+costs the hashing of the inputs, not the start-up of spaCy and Arrow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline import __version__
+from pipeline.ingest.read import discover
+from pipeline.run.cache import library_version
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+# Bumped when what the key covers changes.
+KEY_VERSION = "1"
+LIBRARIES = ("trafilatura", "justext", "lxml", "beautifulsoup4", "spacy", "wordfreq", "pyarrow", "pandas", "pyyaml")
+# Inputs are hashed in pieces of this size, so a large page is never held whole.
+READ_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class BuildInputs:
+    raw_dir: Path
+    out_dir: Path
+    max_bytes: int
+    decisions: Path
+
+
+def build_key(inputs: BuildInputs) -> str:
+    digest = hashlib.sha256(f"{KEY_VERSION}|{__version__}|{platform.python_version()}".encode())
+    for name in LIBRARIES:
+        digest.update(f"|{name}={library_version(name)}".encode())
+    for path in _package_files():
+        digest.update(f"|code:{path.relative_to(PACKAGE_DIR).as_posix()}:".encode())
+        digest.update(path.read_bytes())
+    settings = f"|raw={inputs.raw_dir}|out={inputs.out_dir}|max={inputs.max_bytes}|decisions={inputs.decisions}"
+    digest.update(settings.encode())
+    digest.update(f"|decisions-content:{_file_digest(inputs.decisions)}".encode())
+    for source in discover(inputs.raw_dir):
+        digest.update(f"|input:{source.rel_path}:{_file_digest(Path(source.path), inputs.max_bytes)}".encode())
+    return digest.hexdigest()
+
+
+def _package_files() -> list[Path]:
+    """The pipeline's modules and data files: its code and rules."""
+    data = [p for p in (PACKAGE_DIR / "data").rglob("*") if p.is_file()]
+    return sorted([*PACKAGE_DIR.rglob("*.py"), *data])
+
+
+def _file_digest(path: Path, max_bytes: int | None = None) -> str:
+    """The hash of a file's bytes; for files the build cannot read, what stops it (that is its input too)."""
+    try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            return f"too-large:{size}"
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            while chunk := handle.read(READ_CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
+
+
+def output_digests(paths: list[Path]) -> dict[str, str]:
+    """name -> sha256 of every file a build wrote, for the manifest."""
+    return {path.name: _file_digest(path) for path in sorted(paths)}
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    manifest: dict[str, Any]
+    stats: dict[str, Any]
+
+
+def up_to_date(inputs: BuildInputs, key: str) -> LastBuild | None:
+    """The last build, if a run with these inputs (whose `build_key` is `key`) would rebuild it
+    unchanged; else None."""
+    manifest = _read_json(inputs.out_dir / "manifest.json")
+    if not manifest or manifest.get("build_key") != key:
+        return None
+    outputs = manifest.get("outputs") or {}
+    for name, digest in outputs.items():
+        if _file_digest(inputs.out_dir / name) != digest:
+            return None  # an output was edited or removed: rebuild it
+    stats = _read_json(inputs.out_dir / "stats.json")
+    if stats is None or "stats.json" not in outputs:
+        return None
+    return LastBuild(manifest=manifest, stats=stats)
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None

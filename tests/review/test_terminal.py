@@ -1,0 +1,186 @@
+"""The review loop end to end on the five source articles: decide, rebuild, review.html, keystrokes."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pexpect
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline import cli
+from pipeline.review.decisions import load_decisions
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, request):
+    """A build of raw/ with an empty decisions file, copied fresh for each test."""
+    base = tmp_path_factory.mktemp("built")
+    raw = request.config.rootpath / "raw"
+    code = cli.main(
+        ["run", "--raw", str(raw), "--out", str(base / "curated"), "--decisions", str(base / "d.yaml"), "-q"]
+    )
+    assert code == cli.EXIT_OK
+    return base, raw
+
+
+@pytest.fixture
+def project(built, tmp_path):
+    base, raw = built
+    shutil.copytree(base / "curated", tmp_path / "curated")
+    return tmp_path, raw
+
+
+def run(project, *extra):
+    root, raw = project
+    args = ["--raw", str(raw), "--out", str(root / "curated"), "--decisions", str(root / "d.yaml"), "-q"]
+    return cli.main(["run", *args, *extra])
+
+
+def table(project, name):
+    return pq.read_table(project[0] / "curated" / f"{name}.parquet").to_pylist()
+
+
+def conflict_about(project, kind, text):
+    return next(c for c in table(project, "conflicts") if c["kind"] == kind and text in c["summary"])
+
+
+def decide(project, *args):
+    root, _ = project
+    return cli.main(
+        ["decide", *args, "--out", str(root / "curated"), "--decisions", str(root / "d.yaml"), "--by", "ana"]
+    )
+
+
+def test_decide_then_rebuild_applies_the_decision_and_rebuilds_byte_identical(project, capsys):
+    conflict = conflict_about(project, "reference", "hip flexors -> exercise -> glute bridge")
+    (fact_id,) = conflict["fact_ids"]
+    assert conflict["status"] == "open"
+    assert decide(project, conflict["conflict_id"], "accept", "--note", "bridges train the hip extensors") == 0
+    assert "recorded: accept" in capsys.readouterr().out
+    assert run(project) == cli.EXIT_OK
+    after = {c["conflict_id"]: c for c in table(project, "conflicts")}[conflict["conflict_id"]]
+    assert (after["status"], after["decision"], after["decided_by"]) == ("resolved", "accept", "ana")
+    assert after["decision_note"] == "bridges train the hip extensors"
+    fact = {f["fact_id"]: f for f in table(project, "facts")}[fact_id]
+    assert fact["status"] == "rejected"
+    curated = project[0] / "curated"
+    first = {p.name: p.read_bytes() for p in curated.glob("*.parquet")}
+    assert run(project) == cli.EXIT_OK
+    assert {p.name: p.read_bytes() for p in curated.glob("*.parquet")} == first
+
+
+def test_decide_accepts_a_unique_prefix_and_refuses_what_cannot_apply(project, capsys):
+    naming = conflict_about(project, "naming", "'TLF'")
+    assert decide(project, naming["conflict_id"][:8], "merge") == 0
+    (decision,) = load_decisions(project[0] / "d.yaml")
+    assert (decision.conflict_id, decision.into) == (naming["conflict_id"], "tensor fasciae latae")
+    assert decision.values == {"muscle_ids": ["tensor_fasciae_latae"], "surface": "TLF"}
+    reference = conflict_about(project, "reference", "glute bridge")
+    assert decide(project, reference["conflict_id"], "merge") == cli.EXIT_CANNOT_RUN
+    assert decide(project, "feedfacecafe", "accept") == cli.EXIT_CANNOT_RUN
+    assert decide(project, reference["conflict_id"], "reject", "--fact", "0000") == cli.EXIT_CANNOT_RUN
+    err = capsys.readouterr().err
+    assert "applies to naming conflicts" in err and "no conflict 'feedfacecafe'" in err and "not part of" in err
+    assert len(load_decisions(project[0] / "d.yaml")) == 1
+
+
+def test_stale_decisions_are_reported_and_kept(project, capsys):
+    path = project[0] / "d.yaml"
+    path.write_text("decisions:\n- conflict_id: 00000000deadbeef\n  action: accept\n  by: ana\n  at: '2026-01-01'\n")
+    assert run(project) == cli.EXIT_OK
+    assert "stale decision (accept on 00000000deadbeef, line 2)" in capsys.readouterr().err
+    assert [d.conflict_id for d in load_decisions(path)] == ["00000000deadbeef"]
+
+
+def test_a_malformed_decisions_file_stops_the_build_and_keeps_everything(project, capsys):
+    path = project[0] / "d.yaml"
+    path.write_text("decisions:\n- conflict_id: x\n  action: [accept\n")
+    before = {p.name: p.read_bytes() for p in (project[0] / "curated").iterdir()}
+    assert run(project) == cli.EXIT_CANNOT_RUN
+    assert "d.yaml:" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in (project[0] / "curated").iterdir()} == before
+    assert path.read_text() == "decisions:\n- conflict_id: x\n  action: [accept\n"
+
+
+def test_review_list_prints_every_conflict(project, capsys):
+    root, _ = project
+    assert cli.main(["review", "--list", "--out", str(root / "curated"), "--decisions", str(root / "d.yaml")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split("\t") == ["conflict_id", "kind", "status", "decision", "summary"]
+    assert len(lines) - 1 == len(table(project, "conflicts"))
+
+
+def test_review_page_lists_conflicts_with_links_to_source_lines(project):
+    page = (project[0] / "curated" / "review.html").read_text()
+    conflicts = table(project, "conflicts")
+    assert f"Open ({len(conflicts)})" in page and "Resolved (0)" in page
+    for conflict in conflicts:
+        assert f'id="{conflict["conflict_id"]}"' in page
+    links = re.findall(r'<a href="([^"#]+)#L(\d+)', page)
+    assert ("science-of-running-what-muscles-does-running-work.txt", "47") in {(Path(h).name, n) for h, n in links}
+    for href, _ in links:  # relative links that reach the raw files from the page's folder
+        assert (project[0] / "curated" / href).resolve().is_file()
+    assert "&#x27;TLF&#x27; (nonstandard abbreviation)" in page
+
+
+def test_review_page_shows_a_decision_after_the_rebuild(project):
+    conflict = conflict_about(project, "category", "iliotibial band")
+    assert decide(project, conflict["conflict_id"], "not_a_conflict", "--note", "lay usage") == 0
+    assert run(project) == cli.EXIT_OK
+    page = (project[0] / "curated" / "review.html").read_text()
+    assert "Resolved (1)" in page
+    resolved = page.split('id="resolved"')[1]
+    assert conflict["conflict_id"] in resolved and "not_a_conflict by ana" in resolved and "lay usage" in resolved
+
+
+def _spawn_review(project, *extra):
+    root, _ = project
+    env = {**os.environ, "CURATE_REVIEWER": "kim", "COLUMNS": "120"}
+    args = ["-m", "pipeline", "review", "--out", str(root / "curated"), "--decisions", str(root / "d.yaml"), *extra]
+    return pexpect.spawn(sys.executable, args, env=env, encoding="utf-8", timeout=30, dimensions=(40, 120))
+
+
+def test_interactive_review_takes_one_key_per_decision_and_keeps_them_on_quit(project):
+    conflicts = [c for c in table(project, "conflicts") if c["status"] == "open"]
+    child = _spawn_review(project)
+    child.expect(rf"\[1/{len(conflicts)}\] {conflicts[0]['kind']} conflict {conflicts[0]['conflict_id']}")
+    child.expect("> ")
+    child.send("?")
+    child.expect("not_a_conflict: keep everything as it is")
+    child.expect("> ")
+    child.send("x")
+    child.expect("'x' is not one of the keys")
+    child.expect("> ")
+    child.send("a")
+    child.expect("recorded: accept")
+    child.expect(rf"\[2/{len(conflicts)}\]")
+    child.expect("> ")
+    child.send("d")
+    child.expect("recorded: defer")
+    child.expect("> ")
+    child.send("s")
+    child.expect(rf"\[4/{len(conflicts)}\]")
+    child.expect("> ")
+    child.send("q")
+    child.expect(r"2 decision\(s\) saved")
+    child.expect(pexpect.EOF)
+    decisions = load_decisions(project[0] / "d.yaml")
+    assert [(d.conflict_id, d.action, d.by) for d in decisions] == [
+        (conflicts[0]["conflict_id"], "accept", "kim"),
+        (conflicts[1]["conflict_id"], "defer", "kim"),
+    ]
+    # Decided conflicts are not asked again; deferred ones come back on request.
+    child = _spawn_review(project)
+    child.expect(rf"\[1/{len(conflicts) - 2}\] \w+ conflict {conflicts[2]['conflict_id']}")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child = _spawn_review(project, "--deferred")
+    child.expect(rf"\[1/{len(conflicts) - 1}\] \w+ conflict {conflicts[1]['conflict_id']}")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    assert len(load_decisions(project[0] / "d.yaml")) == 2

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import fcntl
+import shutil
+
+import pytest
+
+from pipeline import cli
+from pipeline.run import cache as cache_module
+from pipeline.run.build import Settings, run_all
+from pipeline.run.cache import StageCache, run_lock, stage_keys
+
+
+@pytest.fixture
+def raw(tmp_path, raw_dir):
+    folder = tmp_path / "raw"
+    shutil.copytree(raw_dir, folder)
+    return folder
+
+
+def build(tmp_path, raw, **options):
+    settings = Settings(
+        raw_dir=raw,
+        out_dir=tmp_path / "out",
+        progress=False,
+        decisions=tmp_path / "d.yaml",
+        cache_dir=tmp_path / "cache",
+        **options,
+    )
+    return run_all(settings)
+
+
+def outputs(tmp_path):
+    return {p.name: p.read_bytes() for p in (tmp_path / "out").glob("*.parquet")}
+
+
+def test_a_warm_rebuild_serves_every_document_from_the_cache_with_identical_output(tmp_path, raw):
+    cold = build(tmp_path, raw)
+    first = outputs(tmp_path)
+    warm = build(tmp_path, raw)
+    assert (cold.from_cache, warm.from_cache, warm.processed) == (0, 5, 5)
+    assert outputs(tmp_path) == first
+
+
+def test_only_the_changed_article_is_recomputed(tmp_path, raw):
+    build(tmp_path, raw)
+    article = raw / "hubpages-leg-muscles-used-when-running.txt"
+    article.write_text(article.read_text() + "\nThe soleus works hard on hills.\n")
+    again = build(tmp_path, raw)
+    assert (again.from_cache, again.processed) == (4, 5)
+    assert again.stats == build(tmp_path, raw, use_cache=False).stats
+
+
+def test_a_lexicon_change_keeps_the_stripped_blocks(monkeypatch):
+    before = stage_keys("doc")
+    real = cache_module.stage_fingerprint
+
+    def lexicon_changed(stage):
+        return real(stage) + ("x" if stage == "muscles" else "")
+
+    monkeypatch.setattr(cache_module, "stage_fingerprint", lexicon_changed)
+    after = stage_keys("doc")
+    assert after["strip"] == before["strip"]
+    assert after["muscles"] != before["muscles"] and after["claims"] != before["claims"]
+
+
+def test_a_data_file_is_part_of_its_stage_fingerprint():
+    assert "muscles.jsonl" in cache_module.STAGE_INPUTS["muscles"]["data"]
+    assert "boilerplate_patterns.jsonl" not in cache_module.STAGE_INPUTS["muscles"]["data"]
+
+
+def test_a_corrupt_entry_is_recomputed(tmp_path, raw):
+    build(tmp_path, raw)
+    first = outputs(tmp_path)
+    for entry in (tmp_path / "cache" / "claims").rglob("*"):
+        if entry.is_file():
+            entry.write_bytes(b"not a pickle")
+    again = build(tmp_path, raw)
+    assert again.from_cache == 0
+    assert outputs(tmp_path) == first
+
+
+def test_no_cache_writes_nothing_and_clean_cache_empties_it(tmp_path, raw, capsys):
+    build(tmp_path, raw, use_cache=False)
+    assert not (tmp_path / "cache").exists()
+    build(tmp_path, raw)
+    assert cli.main(["clean-cache", "--cache-dir", str(tmp_path / "cache")]) == 0
+    assert "removed 15 cache entries" in capsys.readouterr().out
+    assert StageCache(tmp_path / "cache").get("strip", "0" * 64) is None
+
+
+def test_one_build_holds_the_cache_at_a_time(tmp_path):
+    with run_lock(tmp_path), open(tmp_path / ".lock") as other, pytest.raises(BlockingIOError):
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline import cli
+from pipeline.run import build as run
+from pipeline.run.uptodate import BuildInputs, build_key, up_to_date
+
+
+@pytest.fixture
+def project(tmp_path, raw_dir, article_text):
+    """A raw folder (the seeds, a small article and a file that fails), an output folder, decisions."""
+    raw = tmp_path / "raw"
+    shutil.copytree(raw_dir, raw)
+    (raw / "calves.txt").write_text(article_text)
+    (raw / "empty.txt").write_text("")
+    decisions = tmp_path / "decisions.yaml"
+    decisions.write_text("decisions:\n")
+    return raw, tmp_path / "out", decisions
+
+
+def build(project: tuple[Path, Path, Path], *extra: str) -> int:
+    raw, out, decisions = project
+    return cli.main(["run", "--raw", str(raw), "--out", str(out), "--decisions", str(decisions), "-q", *extra])
+
+
+def outputs(out: Path) -> dict[str, tuple[int, bytes]]:
+    return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(out.iterdir())}
+
+
+def test_an_unchanged_build_is_skipped_and_reports_the_last_one(project, monkeypatch, capsys):
+    assert build(project) == cli.EXIT_SOME_FAILED  # empty.txt fails
+    before = outputs(project[1])
+    capsys.readouterr()
+    monkeypatch.setattr(run, "run_all", lambda settings: pytest.fail("rebuilt although nothing changed"))
+    raw, out, decisions = project
+    assert cli.main(["run", "--raw", str(raw), "--out", str(out), "--decisions", str(decisions)]) == 1
+    printed = capsys.readouterr()
+    assert "is up to date" in printed.out and "7 files, 1 failed" in printed.out
+    assert "empty.txt: empty file" in printed.err  # failures are still reported
+    assert outputs(out) == before  # nothing rewritten, not even the manifest
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda raw, out, decisions: (raw / "calves.txt").write_text("Calves.\n\nThe calf muscles lift the heel.\n"),
+        lambda raw, out, decisions: (raw / "new.txt").write_text("The hamstrings bend the knee in every stride.\n"),
+        lambda raw, out, decisions: (raw / "empty.txt").unlink(),
+        lambda raw, out, decisions: decisions.write_text("# a comment\ndecisions:\n"),
+        lambda raw, out, decisions: (out / "facts.parquet").unlink(),
+        lambda raw, out, decisions: (out / "stats.json").write_text("{}"),
+        lambda raw, out, decisions: (out / "manifest.json").unlink(),
+    ],
+    ids=[
+        "input edited",
+        "input added",
+        "input removed",
+        "decisions edited",
+        "output removed",
+        "output edited",
+        "no manifest",
+    ],
+)
+def test_any_change_to_inputs_decisions_or_outputs_rebuilds(project, change):
+    build(project)
+    raw, out, decisions = project
+    inputs = BuildInputs(raw, out, 16 * 1024 * 1024, decisions)
+    assert up_to_date(inputs, build_key(inputs)) is not None
+    change(raw, out, decisions)
+    assert up_to_date(inputs, build_key(inputs)) is None
+    build(project)
+    assert up_to_date(inputs, build_key(inputs)) is not None  # the rebuild recorded its key and outputs
+
+
+def test_settings_that_reach_the_output_are_part_of_the_key(project):
+    raw, out, decisions = project
+    key = build_key(BuildInputs(raw, out, 1000, decisions))
+    assert build_key(BuildInputs(raw, out, 1000, decisions)) == key
+    assert build_key(BuildInputs(raw, out, 2000, decisions)) != key
+    assert build_key(BuildInputs(raw, out / "elsewhere", 1000, decisions)) != key
+    assert build_key(BuildInputs(raw, out, 1000, decisions.with_name("other.yaml"))) != key
+
+
+def test_force_rebuilds_and_the_manifest_records_key_and_outputs(project):
+    build(project)
+    raw, out, _ = project
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert set(manifest["outputs"]) == {p.name for p in out.iterdir()} - {"manifest.json"}
+    first = manifest["built_at"], (out / "manifest.json").stat().st_mtime_ns
+    build(project, "--force")
+    rebuilt = json.loads((out / "manifest.json").read_text())
+    assert (rebuilt["built_at"], (out / "manifest.json").stat().st_mtime_ns) != first
+    assert rebuilt["build_key"] == manifest["build_key"] and rebuilt["outputs"] == manifest["outputs"]
+
+
+def test_an_unchanged_build_repeats_the_stale_decision_warning_word_for_word(project, capsys):
+    _, _, decisions = project
+    decisions.write_text(
+        "decisions:\n- conflict_id: 00000000deadbeef\n  action: accept\n  by: ana\n  at: '2026-01-01'\n"
+    )
+    build(project)
+    first = [line for line in capsys.readouterr().err.splitlines() if "stale decision" in line]
+    build(project)
+    again = [line for line in capsys.readouterr().err.splitlines() if "stale decision" in line]
+    assert (
+        first
+        == again
+        == [
+            "warning: stale decision (accept on 00000000deadbeef, line 2): no conflict of this build matches it; "
+            "it is kept in the decisions file"
+        ]
+    )

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from pipeline.records import Block
+from pipeline.write.blocktable import BlockTable
+
+
+def test_removed_blocks_are_counted_and_tabled_but_only_kept_ones_stay_as_objects():
+    table = BlockTable()
+    table.add(
+        [
+            Block("a", 0, "paragraph", "Calves lift the heel.", kept=True),
+            Block("a", 1, "paragraph", "Accept cookies", kept=False, removal_reason="cookie_notice"),
+            Block("a", 2, "paragraph", "Sign up now", kept=False, removal_reason="newsletter"),
+        ]
+    )
+    table.add([])
+    table.add([Block("b", 0, "heading", "Hamstrings", kept=True, section_path=["Hamstrings"])])
+    assert [b.text for b in table.kept] == ["Calves lift the heel.", "Hamstrings"]
+    assert (table.n_kept, table.n_removed) == (2, 2)
+    assert table.kept_per_doc == {"a": 1, "b": 1} and table.removed_per_doc == {"a": 2}
+    assert table.kept_chars_per_doc["a"] == len("Calves lift the heel.")
+    assert table.removed_by_reason == {"cookie_notice": 1, "newsletter": 1}
+    assert table.removed_chars_by_reason["newsletter"] == len("Sign up now")
+    arrow = table.table()
+    assert arrow.num_rows == 4
+    assert arrow.column("removal_reason").to_pylist() == [None, "cookie_notice", "newsletter", None]
+    assert arrow.column("section_path").to_pylist()[3] == ["Hamstrings"]
+
+
+def test_an_empty_table_still_has_the_blocks_schema():
+    from pipeline.write.schemas import BLOCKS
+
+    assert BlockTable().table().schema == BLOCKS
