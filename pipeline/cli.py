@@ -2,16 +2,14 @@
 
 Exit status: 0 when every input was curated, 1 when the run finished but some inputs failed
 (their rows in documents.parquet say why), 2 when the run could not start or could not write
-(bad arguments, missing input folder, an invalid lexicon or rule file, a table that breaks
-the data contract).
+(bad arguments, missing input folder, an invalid lexicon, rule or decisions file, a table that
+breaks the data contract).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,49 +18,28 @@ from typing import TYPE_CHECKING
 from pipeline import __version__
 from pipeline.common.rules import PatternError
 from pipeline.ingest.read import DEFAULT_MAX_BYTES
-from pipeline.review.decisions import ACTIONS, DEFAULT_DECISIONS, DecisionsError, reviewer_name
+from pipeline.records import ACTIONS
+from pipeline.review.decisions import DEFAULT_DECISIONS, DecisionsError, reviewer_name
 from pipeline.run.cache import DEFAULT_CACHE_DIR, StageCache
 from pipeline.run.engines import ENGINES
+from pipeline.run.stages import BY_COMMAND, STAGES, Stage
+from pipeline.run.summary import report_counts, report_per_document, report_problems, report_written
 from pipeline.run.uptodate import BuildInputs, LastBuild, build_key, up_to_date
 
 if TYPE_CHECKING:
-    from pipeline.run.build import RunResult, Settings
+    from pipeline.run.build import RunResult
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_CANNOT_RUN = 0, 1, 2
 
-STAGE_HELP = {
-    "run": (
-        "Run the whole pipeline.",
-        "Reads every .html, .htm, .html.gz and .txt file under --raw, and the reviewer's\n"
-        "decisions (--decisions).\n"
-        "Writes documents, blocks, mentions, muscles, claims, vocabulary, facts and conflicts\n"
-        ".parquet files, review.html and stats.json to --out.",
-    ),
-    "ingest": (
-        "Stage 1: discover, read and decode the inputs.",
-        "Reads the files under --raw.\n"
-        "Writes documents.parquet to --out (one row per input; cleaning columns are zero).",
-    ),
-    "strip": (
-        "Stages 1-2: ingest, then strip boilerplate.",
-        "Reads the files under --raw.\n"
-        "Writes documents.parquet, blocks.parquet (every block, kept or removed with a reason)\n"
-        "and stats.json (counts per stage and per removal reason) to --out.",
-    ),
-    "claims": (
-        "Stages 1-3: ingest, strip, recognise muscles, extract claims.",
-        "Reads the files under --raw, the lexicon and the claim vocabularies and cues\n"
-        "(pipeline/data/).\n"
-        "Writes documents, blocks, mentions, muscles, claims (one row per claim occurrence) and\n"
-        "vocabulary .parquet files and stats.json to --out.",
-    ),
-    "muscles": (
-        "Stages 1-3a: ingest, strip, then find and normalise muscle mentions.",
-        "Reads the files under --raw and the lexicon (pipeline/data/muscles.jsonl).\n"
-        "Writes documents.parquet, blocks.parquet, mentions.parquet (one row per mention),\n"
-        "muscles.parquet (the lexicon with mention counts) and stats.json to --out.",
-    ),
-}
+
+def _stage_help(stage: Stage) -> str:
+    """What a stage command reads and writes, for its --help."""
+    written = [f"{name}.parquet" for name in stage.writes]
+    if stage.name != "ingest":
+        written.append("stats.json")
+    if stage.name == "reconcile":
+        written += ["review.html", "manifest.json"]
+    return f"Reads {stage.reads}.\nWrites {', '.join(written)} to --out."
 
 
 def _add_io_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
@@ -133,12 +110,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_io_options(parser, defaults=True)
     _add_force_option(parser, default=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (summary, io) in STAGE_HELP.items():
+    for stage in sorted(STAGES, key=lambda s: s.command != "run"):
         sub = commands.add_parser(
-            name, help=summary, description=f"{summary}\n\n{io}", formatter_class=argparse.RawDescriptionHelpFormatter
+            stage.command,
+            help=stage.summary,
+            description=f"{stage.summary}\n\n{_stage_help(stage)}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         _add_io_options(sub, defaults=False)
-        if name == "run":
+        if stage.command == "run":
             _add_force_option(sub, default=argparse.SUPPRESS)
     schema = commands.add_parser(
         "schema",
@@ -191,18 +171,6 @@ def _add_review_commands(commands: argparse._SubParsersAction) -> None:
     decide.add_argument("--into", help="merge: the canonical name (default: the suggested one)")
 
 
-def runner(command: str) -> Callable[[Settings], RunResult]:
-    from pipeline.run import build as run
-
-    return {
-        "run": run.run_all,
-        "strip": run.run_through_strip,
-        "muscles": run.run_through_muscles,
-        "claims": run.run_all,
-        "ingest": run.run_ingest_only,
-    }[command]
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
@@ -220,14 +188,22 @@ def main(argv: list[str] | None = None) -> int:
     if not args.raw.is_dir():
         print(f"curate: input folder {args.raw} does not exist", file=sys.stderr)
         return EXIT_CANNOT_RUN
+    try:
+        return _build(args, BY_COMMAND[command])
+    except DecisionsError as exc:
+        print(f"curate: nothing written, the decisions file is invalid: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+
+
+def _build(args: argparse.Namespace, stage: Stage) -> int:
+    inputs = BuildInputs(args.raw, args.out, args.max_bytes, args.decisions)
     key = None
-    if command == "run":
-        inputs = BuildInputs(args.raw, args.out, args.max_bytes, args.decisions)
+    if stage.command == "run":
         key = build_key(inputs)  # handed to the build, which records it: the inputs are hashed once
         last = None if args.force else up_to_date(inputs, key)
         if last is not None:
             return _report_unchanged(last, args)
-    from pipeline.run.build import Settings
+    from pipeline.run.build import Settings, run_through
     from pipeline.write.parquet import TableValidationError
 
     settings = Settings(
@@ -241,29 +217,30 @@ def main(argv: list[str] | None = None) -> int:
         engine=args.engine,
         workers=args.workers,
         scheduler=args.scheduler,
+        inputs=inputs,
         build_key=key,
     )
     try:
-        result = runner(command)(settings)
+        result = run_through(stage.name, settings)
     except TableValidationError as exc:
         print(f"curate: nothing written, a table breaks the data contract: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     except PatternError as exc:
         print(f"curate: nothing written, a rule or lexicon file is invalid: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
-    except DecisionsError as exc:
-        print(f"curate: nothing written, the decisions file is invalid: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_RUN
     if args.verbose and not args.quiet:
         _report_documents(result)
-    _report(result, quiet=args.quiet)
+    report_problems(result.documents, result.stats, args.quiet)
+    if not args.quiet:
+        report_counts(result.documents, result.processed, result.from_cache, result.stats)
+        report_written(result.written)
     return EXIT_SOME_FAILED if result.failed else EXIT_OK
 
 
 def _report_unchanged(last: LastBuild, args: argparse.Namespace) -> int:
     """What a rebuild would have printed, from the last build's stats: it would write the same."""
     stats, documents = last.stats, last.manifest.get("documents", {})
-    _warn_stale_decisions(stats)
+    report_problems([], stats, args.quiet)
     for error in stats.get("errors", []):
         print(f"error: {error}", file=sys.stderr)
     if not args.quiet:
@@ -307,55 +284,8 @@ def _review_command(args: argparse.Namespace) -> int:
 
 
 def _report_documents(result: RunResult) -> None:
-    blocks = result.blocks.kept_per_doc
+    from collections import Counter
+
     mentions = Counter(mention.doc_id for mention in result.mentions)
     claims = Counter(claim.doc_id for claim in result.claims)
-    for doc in sorted(result.documents, key=lambda d: d.source_path):
-        counts = f"{blocks[doc.doc_id]} blocks kept, {mentions[doc.doc_id]} mentions, {claims[doc.doc_id]} claims"
-        print(f"{doc.source_path}: {doc.status}; {counts}")
-
-
-def _warn_stale_decisions(stats: dict) -> None:
-    for decision in stats.get("reconcile", {}).get("stale_decisions", []):
-        print(
-            f"warning: stale decision ({decision['action']} on {decision['conflict_id']}, line {decision['line']}): "
-            "no conflict of this build matches it; it is kept in the decisions file",
-            file=sys.stderr,
-        )
-
-
-def _report(result: RunResult, quiet: bool) -> None:
-    _warn_stale_decisions(result.stats)
-    for doc in result.documents:
-        if doc.status == "error":
-            print(f"error: {doc.error}", file=sys.stderr)
-        elif doc.status == "unsupported" and not quiet:
-            print(f"skipped: {doc.error}", file=sys.stderr)
-    if quiet:
-        return
-    statuses: dict[str, int] = {}
-    for doc in result.documents:
-        statuses[doc.status] = statuses.get(doc.status, 0) + 1
-    counts = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
-    cached = f"; {result.from_cache} of {result.processed} served from the cache" if result.processed else ""
-    print(f"documents: {len(result.documents)} ({counts}){cached}")
-    if result.stats:
-        strip = result.stats["strip"]
-        reasons = ", ".join(f"{reason} {n}" for reason, n in strip["removed_by_reason"].items())
-        print(f"blocks: {strip['blocks_kept']} kept, {strip['blocks_removed']} removed ({reasons})")
-    if "muscles" in result.stats:
-        muscles = result.stats["muscles"]
-        types = ", ".join(f"{kind} {n}" for kind, n in muscles["by_match_type"].items())
-        print(f"mentions: {muscles['mentions']} of {muscles['entries_mentioned']} lexicon entries ({types})")
-    if "claims" in result.stats:
-        claims = result.stats["claims"]
-        relations = ", ".join(f"{relation} {n}" for relation, n in claims["by_relation"].items())
-        print(f"claims: {claims['claims']} ({relations}); {claims['hedged']} hedged")
-    if "reconcile" in result.stats:
-        rec = result.stats["reconcile"]
-        statuses = ", ".join(f"{n} {status}" for status, n in rec["facts_by_status"].items())
-        kinds = ", ".join(f"{kind} {n}" for kind, n in rec["conflicts_by_kind"].items())
-        print(f"facts: {rec['facts']} ({statuses}); {rec['facts_with_several_sources']} from several sources")
-        print(f"conflicts: {rec['conflicts']} ({kinds}); {rec['conflicts_open']} open")
-    for path in result.written:
-        print(f"wrote {path}")
+    report_per_document(result.documents, result.blocks.kept_per_doc, mentions, claims)

@@ -1,4 +1,9 @@
-"""In-memory records that flow between stages (one small interface: records in, records out)."""
+"""The data contract's ground floor: the records that flow between stages and every enum of the tables.
+
+Records in, records out: each stage takes records of the kinds below and returns its own. The
+enums here are the allowed values of the tables' enum columns (`pipeline/write/schemas.py`
+builds the Arrow schemas from them). Standard library only, so anything may import it cheaply.
+"""
 
 from __future__ import annotations
 
@@ -61,6 +66,49 @@ MENTION_FLAGS = (FLAG_NONSTANDARD_ABBREVIATION, FLAG_CATEGORY_ERROR, FLAG_FUZZY)
 RELATIONS = ("action", "running_role", "exercise", "stretch", "injury", "member", "member_count", "prominence")
 # asserted: stated as fact; hedged: "may help", "could reduce".
 MODALITIES = ("asserted", "hedged")
+
+RELATION_MEMBER = "member"
+# member_count ("a squad of four") and prominence (primary or supporting muscle)
+RELATION_MEMBER_COUNT = "member_count"
+RELATION_PROMINENCE = "prominence"
+
+# What a lexicon entry is: the enum of `muscles.kind` and `mentions.kind`.
+KINDS = ("muscle", "group", "structure")
+
+# The controlled vocabularies of claim objects, one per relation they serve: `vocabulary.vocabulary`.
+VOCABULARIES = ("action", "running_role", "exercise", "stretch", "injury")
+
+# What the reference tables say of a fact: `facts.reference_agreement`.
+AGREES, PARTIAL, CONTRADICTS, UNKNOWN = "agrees", "partial", "contradicts", "unknown"
+AGREEMENTS = (AGREES, PARTIAL, CONTRADICTS, UNKNOWN)
+
+# Conflict kinds: `conflicts.kind`, with what each means.
+NAMING, CATEGORY, REFERENCE, DISAGREEMENT = "naming", "category", "reference", "disagreement"
+CONFLICT_KINDS = {
+    NAMING: "the same muscle written differently across sources",
+    CATEGORY: "a structure or bone called a muscle",
+    REFERENCE: "a fact that standard anatomy or exercise references contradict",
+    DISAGREEMENT: "sources giving incompatible values for the same slot",
+}
+FACT_STATUSES = ("accepted", "flagged", "rejected")
+CONFLICT_STATUSES = ("open", "resolved")
+# What accepting a conflict's suggestion does to its suggested facts.
+SUGGESTED_ACTIONS = ("keep", "reject")
+# Cluster methods, as in OpenRefine: key collision on a fingerprint or character n-grams, then
+# edit distance; "lexicon" when only the lexicon links the forms (a definition, an older name).
+CLUSTER_METHODS = ("fingerprint", "ngram-fingerprint", "levenshtein", "lexicon")
+
+# A reviewer's decision on a conflict: `conflicts.decision` and the actions of review/decisions.yaml.
+ACCEPT, REJECT, MERGE, NOT_A_CONFLICT, DEFER = "accept", "reject", "merge", "not_a_conflict", "defer"
+ACTIONS = {
+    ACCEPT: "apply the suggested resolution",
+    REJECT: "reject the facts (or the claims) the conflict is about",
+    MERGE: "merge the names into the canonical one (naming conflicts)",
+    NOT_A_CONFLICT: "keep everything as it is; the flag was wrong",
+    DEFER: "leave it open for later",
+}
+# Actions that close a conflict; a deferred one stays open.
+RESOLVING = frozenset({ACCEPT, REJECT, MERGE, NOT_A_CONFLICT})
 
 
 @dataclass(slots=True)

@@ -141,16 +141,12 @@ def test_run_writes_mentions_and_the_lexicon_table(tmp_path, raw_dir, capsys):
 
 
 def test_an_invalid_lexicon_stops_the_run_with_its_file_named(tmp_path, raw_dir, monkeypatch, capsys):
-    from pipeline.extract import lexicon, muscles
+    from pipeline.extract import lexicon
 
     bad = tmp_path / "muscles.jsonl"
     bad.write_text('{"id": "soleus", "name": "soleus", "kind": "bone", "region": "leg"}\n')
     monkeypatch.setattr(lexicon, "default_lexicon_path", lambda: bad)
-    muscles.cached_lexicon.cache_clear()
-    try:
-        code = cli.main(["--raw", str(raw_dir), "--out", str(tmp_path / "out")])
-    finally:
-        muscles.cached_lexicon.cache_clear()
+    code = cli.main(["--raw", str(raw_dir), "--out", str(tmp_path / "out")])
     assert code == cli.EXIT_CANNOT_RUN
     assert "muscles.jsonl: entry 'soleus': kind must be one of" in capsys.readouterr().err
     assert not (tmp_path / "out" / "mentions.parquet").exists()

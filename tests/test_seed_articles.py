@@ -124,10 +124,11 @@ NEEDTORACE = "needtorace-6-key-muscles-engaged.txt"
 
 @pytest.fixture(scope="module")
 def recognised(cleaned):
-    from pipeline.extract.muscles import recognise_muscles
+    from pipeline.extract.lexicon import cached_lexicon
+    from pipeline.extract.muscles import build_muscle_nlp, recognise_muscles
 
     blocks = [b for _, doc_blocks in cleaned.values() for b in doc_blocks]
-    mentions, _ = recognise_muscles(blocks)
+    mentions, _ = recognise_muscles(blocks, build_muscle_nlp(cached_lexicon()), cached_lexicon())
     by_path = {path: [m for m in mentions if m.doc_id == doc.doc_id] for path, (doc, _) in cleaned.items()}
     return blocks, mentions, by_path
 
@@ -284,12 +285,18 @@ def test_nothing_is_found_in_removed_boilerplate(recognised):
 # --------------------------------------------------------------------------- claims
 
 
+def _extracted(blocks, mentions):
+    from pipeline.extract.claims import ClaimExtractor, extract_claims
+    from pipeline.extract.lexicon import cached_lexicon
+    from pipeline.extract.vocabulary import cached_vocabulary
+
+    return extract_claims(blocks, mentions, ClaimExtractor(cached_lexicon(), cached_vocabulary()))
+
+
 @pytest.fixture(scope="module")
 def claimed(recognised):
-    from pipeline.extract.claims import extract_claims
-
     blocks, mentions, by_path = recognised
-    claims, _ = extract_claims(blocks, mentions)
+    claims, _ = _extracted(blocks, mentions)
     doc_ids = {path: ms[0].doc_id for path, ms in by_path.items() if ms}
     return {
         path: {(c.muscle_id, c.relation, c.object_id) for c in claims if c.doc_id == doc_id}
@@ -347,18 +354,21 @@ def test_seed_statements_of_group_size_and_prominence(claimed):
 
 @pytest.fixture(scope="module")
 def reconciled(cleaned, recognised):
-    from pipeline.extract.claims import extract_claims
-    from pipeline.extract.muscles import cached_lexicon
-    from pipeline.reconcile.reconciler import Reconciler
-    from pipeline.reconcile.reference import cached_reference
-    from pipeline.run.build import group_documents
+    from pipeline.extract.lexicon import cached_lexicon
+    from pipeline.reconcile import ReconcileInputs, reconcile
+    from pipeline.reconcile.dedupe import source_groups
+    from pipeline.reconcile.knowledge import cached_reference
 
     blocks, mentions, _ = recognised
     documents = [doc for doc, _ in cleaned.values()]
-    claims, _ = extract_claims(blocks, mentions)
-    groups = group_documents(documents, blocks)
-    reconciler = Reconciler(documents, blocks, mentions, claims, groups, cached_lexicon(""), cached_reference(""))
-    return reconciler.run([])
+    claims, _ = _extracted(blocks, mentions)
+    kept_text = {d.doc_id: "\n".join(b.text for b in blocks if b.kept and b.doc_id == d.doc_id) for d in documents}
+    owners = sorted(documents, key=lambda d: d.source_path)
+    groups = {
+        doc_id: group for doc_id, (group, _) in source_groups((d.doc_id, kept_text[d.doc_id]) for d in owners).items()
+    }
+    inputs = ReconcileInputs(documents, [b for b in blocks if b.kept], mentions, claims, groups)
+    return reconcile(inputs, cached_lexicon(), cached_reference(), [])
 
 
 def _conflicts(reconciled, kind):
@@ -386,7 +396,7 @@ def test_the_itb_muscle_is_a_category_conflict(reconciled):
 
 
 def test_hip_flexor_exercises_that_train_the_hip_extensors_contradict_the_reference(reconciled):
-    flagged = {(c.values["muscle_id"], c.values["object_id"]) for c in _conflicts(reconciled, "reference")}
+    flagged = {(c.muscle_ids[0], c.object_ids[0]) for c in _conflicts(reconciled, "reference")}
     assert {("hip_flexors", "glute_bridge"), ("hip_flexors", "weighted_hip_extension")} <= flagged
     assert ("quadriceps", "hip_flexion") in flagged  # partial: only the rectus femoris flexes the hip
 
@@ -404,9 +414,9 @@ def test_duplicate_claims_across_articles_merge_into_facts(reconciled, key):
 
 
 def test_every_muscle_the_articles_discuss_has_reference_actions(recognised):
-    from pipeline.extract.muscles import cached_lexicon
-    from pipeline.reconcile.reference import cached_reference
+    from pipeline.extract.lexicon import cached_lexicon
+    from pipeline.reconcile.knowledge import cached_reference
 
-    lexicon, reference = cached_lexicon(""), cached_reference("")
+    lexicon, reference = cached_lexicon(), cached_reference()
     discussed = {m.muscle_id for m in recognised[1] if lexicon[m.muscle_id].kind != "structure"}
     assert sorted(discussed - set(reference.actions)) == []

@@ -36,7 +36,7 @@ def read_jsonl(path: Path, required: dict[str, type], optional: dict[str, type])
                 raise PatternError(f"{where}: not valid JSON ({exc.msg})") from exc
             if not isinstance(row, dict):
                 raise PatternError(f"{where}: expected a JSON object")
-            _check_keys(row, required, optional, where)
+            check_keys(row, required, optional, where)
             rows.append(row)
     ids = [row["id"] for row in rows if "id" in row]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
@@ -68,19 +68,36 @@ def could_match(required: list[list[frozenset[Hashable]]], words: AbstractSet[Ha
     return any(all(not alternatives.isdisjoint(words) for alternatives in pattern) for pattern in required)
 
 
-def _check_keys(row: dict[str, Any], required: dict[str, type], optional: dict[str, type], where: str) -> None:
+def check_keys(
+    row: dict[str, Any],
+    required: dict[str, type],
+    optional: dict[str, type],
+    where: str,
+    error: type[Exception] = PatternError,
+) -> None:
+    """Every required key present with its type; every other key known, with its type (None allowed).
+
+    `where` ("file:line") starts each message; `error` is the exception raised.
+    """
     for key, kind in required.items():
-        if key not in row:
-            raise PatternError(f"{where}: missing key '{key}'")
+        if key not in row or row[key] in (None, ""):
+            raise error(f"{where}: missing key '{key}'")
         if not isinstance(row[key], kind):
-            raise PatternError(f"{where}: '{key}' must be {kind.__name__}")
+            raise error(f"{where}: '{key}' must be {_type_name(kind)}")
     for key, value in row.items():
         if key in required:
             continue
         if key not in optional:
-            raise PatternError(f"{where}: unknown key '{key}'")
-        if not isinstance(value, optional[key]):
-            raise PatternError(f"{where}: '{key}' must be {optional[key].__name__}")
+            allowed = ", ".join([*required, *optional])
+            raise error(f"{where}: unknown key '{key}' (allowed: {allowed})")
+        if value is not None and not isinstance(value, optional[key]):
+            raise error(f"{where}: '{key}' must be {_type_name(optional[key])}")
+
+
+def _type_name(kind: type) -> str:
+    return {"str": "a string", "int": "an integer", "bool": "true or false", "list": "a list", "dict": "a mapping"}.get(
+        kind.__name__, kind.__name__
+    )
 
 
 @dataclass(frozen=True)

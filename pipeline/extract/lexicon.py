@@ -10,15 +10,14 @@ Ontology IDs come from UBERON (CC BY 3.0); `tools/lexicon_ids.py` fills them in 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
+from pipeline.common.ids import short_hash
 from pipeline.common.rules import DATA_DIR, PatternError, read_jsonl
-
-KINDS = ("muscle", "group", "structure")
+from pipeline.records import KINDS
 
 # How a term names its entry; the ruler reports this as the mention's match type.
 TERM_EXACT = "exact"  # the canonical name (or its plural)
@@ -210,6 +209,16 @@ def default_lexicon_path() -> Path:
     return DATA_DIR / "muscles.jsonl"
 
 
+def cached_lexicon(path: str | Path | None = None) -> Lexicon:
+    """The lexicon at `path` (default: the shipped one), loaded once per process and file."""
+    return _cached_lexicon(Path(path) if path else default_lexicon_path())
+
+
+@cache
+def _cached_lexicon(path: Path) -> Lexicon:
+    return load_lexicon(path)
+
+
 def load_lexicon(path: Path | None = None) -> Lexicon:
     """Load and validate the lexicon; any problem raises LexiconError naming the file and entry."""
     path = path or default_lexicon_path()
@@ -223,7 +232,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         entries[entry.id] = entry
     _check_members(entries, path)
     _check_unambiguous(entries, path)
-    return Lexicon(entries=entries, path=path, digest=hashlib.sha256(path.read_bytes()).hexdigest()[:16])
+    return Lexicon(entries=entries, path=path, digest=short_hash(path.read_bytes()))
 
 
 def _entry_from_row(row: dict, path: Path) -> LexiconEntry:

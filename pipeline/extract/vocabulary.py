@@ -8,9 +8,8 @@ knee" is knee extension). The loader validates the file; the object ruler is bui
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import spacy
@@ -20,10 +19,10 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from pipeline.common.ids import short_hash
 from pipeline.common.rules import DATA_DIR, PatternError, could_match, read_jsonl, required_words
 from pipeline.extract.lexicon import plural
-
-VOCABULARIES = ("action", "running_role", "exercise", "stretch", "injury")
+from pipeline.records import VOCABULARIES
 
 
 class VocabularyError(PatternError):
@@ -102,7 +101,7 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
             if previous != entry.id:
                 raise VocabularyError(f"{where}: phrase '{phrase}' also names '{previous}'")
         entries[entry.key] = entry
-    return Vocabulary(entries=entries, path=path, digest=hashlib.sha256(path.read_bytes()).hexdigest()[:16])
+    return Vocabulary(entries=entries, path=path, digest=short_hash(path.read_bytes()))
 
 
 def _forms(phrases: tuple[str, ...]) -> list[str]:
@@ -114,17 +113,28 @@ def _forms(phrases: tuple[str, ...]) -> list[str]:
     return forms
 
 
-@lru_cache(maxsize=4)
-def cached_vocabulary(path: str = "") -> Vocabulary:
-    return load_vocabulary(Path(path) if path else None)
+def cached_vocabulary(path: str | Path | None = None) -> Vocabulary:
+    """The vocabularies at `path` (default: the shipped file), loaded once per process and file.
+
+    Registered with spaCy as "curate.vocabulary.v1", so the object component names its data in its config.
+    """
+    return _cached_vocabulary(Path(path) if path else default_vocabulary_path())
 
 
+@cache
+def _cached_vocabulary(path: Path) -> Vocabulary:
+    return load_vocabulary(path)
+
+
+spacy.registry.misc.register("curate.vocabulary.v1", func=cached_vocabulary)
 OBJECTS = "claim_objects"
 
 
-@Language.factory("claim_object_patterns", default_config={"vocabulary_path": ""})
-def make_object_patterns(nlp: Language, name: str, vocabulary_path: str) -> ObjectPatterns:
-    return ObjectPatterns(nlp, cached_vocabulary(vocabulary_path))
+@Language.factory(
+    "claim_object_patterns", default_config={"vocabulary": {"@misc": "curate.vocabulary.v1", "path": None}}
+)
+def make_object_patterns(nlp: Language, name: str, vocabulary: Vocabulary) -> ObjectPatterns:
+    return ObjectPatterns(nlp, vocabulary)
 
 
 class ObjectPatterns:
@@ -185,9 +195,8 @@ class ObjectPatterns:
         return doc
 
 
-def build_object_nlp(vocabulary_path: Path | None = None) -> Language:
+def build_object_nlp(vocabulary: Vocabulary) -> Language:
     """spacy.blank('en') with a phrase ruler and lay-phrasing patterns for claim objects."""
-    vocabulary = cached_vocabulary(str(vocabulary_path or ""))
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe(
         "span_ruler",
@@ -201,5 +210,7 @@ def build_object_nlp(vocabulary_path: Path | None = None) -> Language:
             for form in _forms(entry.phrases)
         ]
     )
-    nlp.add_pipe("claim_object_patterns", config={"vocabulary_path": str(vocabulary_path or "")})
+    nlp.add_pipe(
+        "claim_object_patterns", config={"vocabulary": {"@misc": "curate.vocabulary.v1", "path": str(vocabulary.path)}}
+    )
     return nlp

@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import errno
 import gzip
-import hashlib
 import io
 import os
 import re
@@ -18,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from pipeline.common.ids import short_hash
 from pipeline.records import (
     STATUS_DUPLICATE,
     STATUS_ERROR,
@@ -104,8 +104,7 @@ def _walk_files(root: Path) -> Iterator[Path]:
 
 def content_hash(text: str) -> str:
     """Stable id of a text: SHA-256 of its normalised form (NFC, whitespace collapsed)."""
-    normalised = " ".join(unicodedata.normalize("NFC", text).split())
-    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:16]
+    return short_hash(" ".join(unicodedata.normalize("NFC", text).split()))
 
 
 def read_source(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -164,7 +163,7 @@ def ingest(sources: Iterable[Source], max_bytes: int = DEFAULT_MAX_BYTES) -> lis
 
 
 def _path_id(rel_path: str) -> str:
-    return hashlib.sha256(("path:" + rel_path).encode("utf-8")).hexdigest()[:16]
+    return short_hash("path:" + rel_path)
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:

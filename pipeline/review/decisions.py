@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import getpass
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,19 +28,12 @@ from typing import Any
 import yaml
 
 from pipeline.common.atomic import write_text_atomically
+from pipeline.common.locks import exclusive_lock
+from pipeline.common.rules import check_keys
+from pipeline.records import ACTIONS
 
 DEFAULT_DECISIONS = Path("review/decisions.yaml")
 
-ACCEPT, REJECT, MERGE, NOT_A_CONFLICT, DEFER = "accept", "reject", "merge", "not_a_conflict", "defer"
-ACTIONS = {
-    ACCEPT: "apply the suggested resolution",
-    REJECT: "reject the facts (or the claims) the conflict is about",
-    MERGE: "merge the names into the canonical one (naming conflicts)",
-    NOT_A_CONFLICT: "keep everything as it is; the flag was wrong",
-    DEFER: "leave it open for later",
-}
-# Actions that close a conflict; a deferred one stays open.
-RESOLVING = frozenset({ACCEPT, REJECT, MERGE, NOT_A_CONFLICT})
 
 HEADER = """\
 # Reviewer decisions on curation conflicts (see README, "Reviewing conflicts").
@@ -132,18 +123,7 @@ def _decision(entry: Any, path: Path, line: int) -> Decision:
     if not isinstance(entry, dict):
         raise DecisionsError(f"{where}: each decision must be a mapping")
     entry = {k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v) for k, v in entry.items()}
-    for key, kind in REQUIRED.items():
-        if key not in entry or entry[key] in (None, ""):
-            raise DecisionsError(f"{where}: missing '{key}'")
-        if not isinstance(entry[key], kind):
-            raise DecisionsError(f"{where}: '{key}' must be a {kind.__name__}")
-    for key, value in entry.items():
-        if key in REQUIRED:
-            continue
-        if key not in OPTIONAL:
-            raise DecisionsError(f"{where}: unknown key '{key}' (allowed: {', '.join([*REQUIRED, *OPTIONAL])})")
-        if value is not None and not isinstance(value, OPTIONAL[key]):
-            raise DecisionsError(f"{where}: '{key}' must be a {OPTIONAL[key].__name__}")
+    check_keys(entry, REQUIRED, OPTIONAL, where, DecisionsError)
     if entry["action"] not in ACTIONS:
         raise DecisionsError(f"{where}: unknown action '{entry['action']}' (one of {', '.join(ACTIONS)})")
     return Decision(
@@ -189,17 +169,9 @@ def append_decision(path: Path, decision: Decision) -> None:
         write_text_atomically(path, new_text)
 
 
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def _locked(path: Path) -> contextlib.AbstractContextManager[None]:
     """An exclusive lock beside the file, so that two reviewers never interleave writes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = path.with_name(f".{path.name}.lock")
-    with open(lock_path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return exclusive_lock(path.with_name(f".{path.name}.lock"), f"the decisions file {path}")
 
 
 def reviewer_name() -> str:

@@ -18,18 +18,9 @@ from typing import Any, TextIO
 
 import pyarrow.parquet as pq
 
-from pipeline.extract.muscles import cached_lexicon
-from pipeline.review.decisions import (
-    ACTIONS,
-    DEFER,
-    MERGE,
-    REJECT,
-    Decision,
-    append_decision,
-    latest,
-    load_decisions,
-    now,
-)
+from pipeline.extract.lexicon import cached_lexicon
+from pipeline.records import ACTIONS, DEFER, MERGE, REJECT
+from pipeline.review.decisions import Decision, append_decision, latest, load_decisions, now
 
 # One key per action in the interactive review.
 KEYS = {"a": "accept", "r": REJECT, "m": MERGE, "n": "not_a_conflict", "d": DEFER}
@@ -129,7 +120,7 @@ def conflict_values(conflict: dict[str, Any]) -> dict[str, Any]:
 
 def _canonical(conflict: dict[str, Any]) -> str:
     """The lexicon's canonical name of the conflict's muscle: what a merge writes by default."""
-    return cached_lexicon("")[conflict["muscle_ids"][0]].name
+    return cached_lexicon()[conflict["muscle_ids"][0]].name
 
 
 def decide(context: ReviewContext, conflict_id: str, action: str, **options: Any) -> Decision:

@@ -13,80 +13,48 @@ either the old entry or none; `run_lock` keeps two builds from using one cache a
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import pickle
 import shutil
-from collections.abc import Iterator
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from pipeline.common.atomic import write_atomically
+from pipeline.common.locks import exclusive_lock
+from pipeline.run.stages import BY_NAME, PER_DOCUMENT
 
 # $CURATE_CACHE_DIR moves it (the test suite uses a temporary one).
 DEFAULT_CACHE_DIR = Path(os.environ.get("CURATE_CACHE_DIR", ".cache/curate"))
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
-# What each stage depends on: modules, data files, libraries. Listed by hand, because an import
-# graph would also pull in modules whose edits cannot change the result (the CLI, the writer).
-STAGE_INPUTS: dict[str, dict[str, tuple[str, ...]]] = {
-    "strip": {
-        "modules": (
-            "strip/html.py",
-            "strip/textclean.py",
-            "strip/htmldump.py",
-            "common/rules.py",
-            "records.py",
-            "reconcile/dedupe.py",
-        ),
-        "data": ("boilerplate_patterns.jsonl", "stopwords_extra_en.txt"),
-        "libraries": ("trafilatura", "justext", "lxml", "beautifulsoup4"),
-    },
-    "muscles": {
-        "modules": (
-            "extract/muscles.py",
-            "extract/lexicon.py",
-            "extract/spelling.py",
-            "common/sentences.py",
-            "common/rules.py",
-            "records.py",
-        ),
-        "data": ("muscles.jsonl", "muscle_sense_guards.jsonl", "abbreviation_cues.jsonl"),
-        "libraries": ("spacy", "wordfreq"),
-    },
-    "claims": {
-        "modules": (
-            "extract/claims.py",
-            "extract/vocabulary.py",
-            "common/sentences.py",
-            "extract/lexicon.py",
-            "common/rules.py",
-            "records.py",
-        ),
-        "data": ("claim_vocabulary.jsonl", "claim_cues.jsonl", "muscles.jsonl"),
-        "libraries": ("spacy",),
-    },
-}
-STAGES = tuple(STAGE_INPUTS)
 # Bumped when the layout of cached values changes.
-CACHE_FORMAT = "3"
+CACHE_FORMAT = "4"
 
 
 @cache
 def stage_fingerprint(stage: str) -> str:
     """Hash of the sources, data files and library versions a stage's result depends on."""
-    inputs = STAGE_INPUTS[stage]
+    spec = BY_NAME[stage]
     digest = hashlib.sha256(f"{CACHE_FORMAT}|{stage}".encode())
-    for name in inputs["modules"]:
-        digest.update(name.encode() + (PACKAGE_DIR / name).read_bytes())
-    for name in inputs["data"]:
+    for path in _module_files(spec.modules):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + path.read_bytes())
+    for name in spec.data:
         digest.update(name.encode() + (PACKAGE_DIR / "data" / name).read_bytes())
-    for library in inputs["libraries"]:
+    for library in spec.libraries:
         digest.update(f"{library}=={library_version(library) or 'absent'}".encode())
     return digest.hexdigest()
+
+
+def _module_files(modules: tuple[str, ...]) -> list[Path]:
+    """The files a stage lists: a module, or every module of a folder ('strip/')."""
+    files: list[Path] = []
+    for name in modules:
+        path = PACKAGE_DIR / name
+        files += sorted(path.rglob("*.py")) if name.endswith("/") else [path]
+    return files
 
 
 def library_version(name: str) -> str | None:
@@ -98,9 +66,9 @@ def library_version(name: str) -> str | None:
 
 
 def stage_keys(content_key: str) -> dict[str, str]:
-    """The chained cache key of each stage for one document."""
+    """The chained cache key of each per-document stage for one document."""
     keys, previous = {}, content_key
-    for stage in STAGES:
+    for stage in PER_DOCUMENT:
         previous = hashlib.sha256(f"{previous}|{stage_fingerprint(stage)}".encode()).hexdigest()
         keys[stage] = previous
     return keys
@@ -147,13 +115,6 @@ class StageCache:
         return count
 
 
-@contextlib.contextmanager
-def run_lock(root: Path) -> Iterator[None]:
-    """Hold the cache for one build at a time; a second build waits for the first."""
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def run_lock(root: Path) -> contextlib.AbstractContextManager[None]:
+    """Hold the cache for one build at a time; a second build waits for the first, and says so."""
+    return exclusive_lock(root / ".lock", f"the stage cache {root}")

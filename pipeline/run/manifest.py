@@ -7,7 +7,6 @@ the byte-for-byte reproducibility of the Parquet tables if they lived there.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import platform
 from pathlib import Path
 from typing import Any
@@ -15,14 +14,15 @@ from typing import Any
 from pipeline import __version__
 from pipeline.common.atomic import write_json_atomically
 from pipeline.records import Document
-from pipeline.run.cache import STAGES, library_version, stage_fingerprint
-from pipeline.run.uptodate import LIBRARIES, output_digests
+from pipeline.run.cache import library_version, stage_fingerprint
+from pipeline.run.stages import PER_DOCUMENT
+from pipeline.run.uptodate import LIBRARIES, BuildInputs, output_digests
 
 
 def write_manifest(
     path: Path,
     documents: list[Document],
-    decisions_path: Path,
+    inputs: BuildInputs,
     timings: dict[str, float],
     counts: dict[str, int],
     build_key: str,
@@ -36,17 +36,13 @@ def write_manifest(
         "libraries": {name: library_version(name) for name in LIBRARIES},
         "build_key": build_key,
         "outputs": output_digests(outputs),
-        "stage_fingerprints": {stage: stage_fingerprint(stage)[:16] for stage in STAGES},
+        "stage_fingerprints": {stage: stage_fingerprint(stage)[:16] for stage in PER_DOCUMENT},
         "timings_s": {stage: round(seconds, 3) for stage, seconds in timings.items()},
         "documents": counts,
-        "decisions": {"path": str(decisions_path), "sha256": _file_hash(decisions_path)},
+        "decisions": {"path": str(inputs.decisions_path), "sha256": inputs.decisions_sha256},
         "inputs": [
             {"source_path": d.source_path, "doc_id": d.doc_id, "status": d.status}
             for d in sorted(documents, key=lambda d: d.source_path)
         ],
     }
     write_json_atomically(path, manifest)
-
-
-def _file_hash(path: Path) -> str | None:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None

@@ -1,23 +1,33 @@
-"""The per-document stages (strip, recognise muscles, extract claims) as one function.
+"""The per-document stages (strip, muscles, claims) for one document, each served from the cache
+when it can be.
 
-A document in, its blocks, mentions, claims and stage counts out. Every engine runs this same
-function; a `DocumentProcessor` builds the spaCy pipelines once and reuses them for every
-document it is given, and consults the stage cache before doing any work.
+`DocumentProcessor(doc)` runs the per-document stages of the registry (`stages.py`) in order,
+up to the stage a build stops after. Each step reads what the steps before it left in the
+`DocumentOutput`, stores its own result in the cache, and reports its stats; stats are merged
+by the build with `+`. Both engines (`engines.py`) map this one function over the documents.
 """
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 
+from pipeline.common.ids import short_id
+from pipeline.common.stats import Stats
 from pipeline.extract.claims import ClaimExtractor, ClaimStats
-from pipeline.extract.muscles import RecognitionStats, build_muscle_nlp, cached_lexicon, recognise_document
+from pipeline.extract.lexicon import Lexicon, cached_lexicon
+from pipeline.extract.muscles import RecognitionStats, build_muscle_nlp, recognise_document
+from pipeline.extract.vocabulary import cached_vocabulary
 from pipeline.reconcile.dedupe import text_signature
 from pipeline.records import Block, Claim, Document, Mention
-from pipeline.run.cache import STAGES, StageCache, stage_keys
+from pipeline.run.cache import StageCache, stage_keys
+from pipeline.run.stages import PER_DOCUMENT, per_document_through
 from pipeline.strip.html import strip_boilerplate
+from pipeline.strip.stats import StripStats
 
 # Document fields the strip stage sets; cached with its blocks.
 STRIP_FIELDS = ("status", "error", "title", "author", "published", "language", "sitename", "url")
@@ -29,84 +39,90 @@ class DocumentOutput:
     blocks: list[Block] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
-    recognition: RecognitionStats = field(default_factory=RecognitionStats)
-    claim_stats: ClaimStats = field(default_factory=ClaimStats)
-    stages_cached: int = 0  # how many of the three stages came from the cache
     signature: np.ndarray | None = None  # MinHash of the kept text, for near-duplicate grouping
+    stats: dict[str, Stats] = field(default_factory=dict)  # stage name -> that stage's stats
+    stages_cached: int = 0  # how many of the stages run came from the cache
+    stages_run: int = 0
 
     @property
     def from_cache(self) -> bool:
-        return self.stages_cached == 3
+        return self.stages_run > 0 and self.stages_cached == self.stages_run
 
 
 class DocumentProcessor:
-    def __init__(self, cache: StageCache | None = None, through: str = "claims") -> None:
+    """The per-document stages through `through`, with their spaCy pipelines built on first use."""
+
+    def __init__(self, cache: StageCache | None = None, through: str = "claims", lexicon: Lexicon | None = None):
         self.cache = cache or StageCache(enabled=False)
         self.through = through
-        self.lexicon = cached_lexicon("")
-        self._nlp = None
-        self._extractor: ClaimExtractor | None = None
+        self.stages = per_document_through(through)
+        self.lexicon = lexicon or cached_lexicon()
+        self.steps: dict[str, Callable[[DocumentOutput], tuple[Any, Stats]]] = {
+            "strip": self._strip,
+            "muscles": self._muscles,
+            "claims": self._claims,
+        }
+        assert set(self.steps) == set(PER_DOCUMENT), "a per-document stage of the registry has no step"
 
-    @property
-    def nlp(self):  # built on first use: a document served from the cache never needs it
-        if self._nlp is None:
-            self._nlp = build_muscle_nlp()
-        return self._nlp
+    @cached_property
+    def muscle_nlp(self):  # built on first use: a document served from the cache never needs it
+        return build_muscle_nlp(self.lexicon)
 
-    @property
+    @cached_property
     def extractor(self) -> ClaimExtractor:
-        if self._extractor is None:
-            self._extractor = ClaimExtractor(lexicon=self.lexicon)
-        return self._extractor
+        return ClaimExtractor(self.lexicon, cached_vocabulary())
 
     def cached(self, doc: Document) -> DocumentOutput | None:
         """The document's output if every stage it needs is in the cache, else None (no work done)."""
         if not self.cache.enabled:
             return None
         keys = stage_keys(_content_key(doc))
-        stages = STAGES[: STAGES.index(self.through) + 1]
-        if not all(self.cache.has(stage, keys[stage]) for stage in stages):
+        if not all(self.cache.has(stage, keys[stage]) for stage in self.stages):
             return None
         return self(doc)
 
     def __call__(self, doc: Document) -> DocumentOutput:
         keys = stage_keys(_content_key(doc))
         out = DocumentOutput(document=doc)
-        cached = self.cache.get("strip", keys["strip"])
-        if cached is None:
-            doc, blocks = strip_boilerplate(doc)
-            signature = text_signature("\n".join(b.text for b in blocks if b.kept))
-            cached = ({name: getattr(doc, name) for name in STRIP_FIELDS}, blocks, signature)
-            self.cache.put("strip", keys["strip"], cached)
-        else:
-            out.stages_cached += 1
-        fields, out.blocks, out.signature = cached
-        for name, value in fields.items():
-            setattr(doc, name, value)
-        doc.text = ""  # the decoded input is not needed downstream; do not carry it around
-        if self.through == "strip":
-            return out
-        cached = self.cache.get("muscles", keys["muscles"])
-        if cached is None:
-            stats = RecognitionStats()
-            cached = (recognise_document(self.nlp, self.lexicon, out.blocks, stats), stats)
-            self.cache.put("muscles", keys["muscles"], cached)
-        else:
-            out.stages_cached += 1
-        out.mentions, out.recognition = cached
-        if self.through == "muscles":
-            return out
-        cached = self.cache.get("claims", keys["claims"])
-        if cached is None:
-            self.extractor.stats = ClaimStats()
-            kept_claims = self.extractor.document(out.blocks, out.mentions) if out.blocks else []
-            cached = (kept_claims, self.extractor.stats)
-            self.cache.put("claims", keys["claims"], cached)
-        else:
-            out.stages_cached += 1
-        out.claims, out.claim_stats = cached
+        for stage in self.stages:
+            value = self.cache.get(stage, keys[stage])
+            if value is None:
+                value = self.steps[stage](out)
+                self.cache.put(stage, keys[stage], value)
+            else:
+                out.stages_cached += 1
+            out.stages_run += 1
+            self._restore(stage, out, value)
         return out
+
+    @staticmethod
+    def _restore(stage: str, out: DocumentOutput, value: tuple[Any, Stats]) -> None:
+        result, out.stats[stage] = value
+        if stage == "strip":
+            fields, out.blocks, out.signature = result
+            for name, field_value in fields.items():
+                setattr(out.document, name, field_value)
+            out.document.text = ""  # the decoded input is not needed downstream; do not carry it around
+        elif stage == "muscles":
+            out.mentions = result
+        else:
+            out.claims = result
+
+    def _strip(self, out: DocumentOutput) -> tuple[Any, Stats]:
+        doc, blocks = strip_boilerplate(out.document)
+        signature = text_signature("\n".join(b.text for b in blocks if b.kept))
+        fields = {name: getattr(doc, name) for name in STRIP_FIELDS}
+        return (fields, blocks, signature), StripStats.of(blocks)
+
+    def _muscles(self, out: DocumentOutput) -> tuple[Any, Stats]:
+        stats = RecognitionStats()
+        return recognise_document(self.muscle_nlp, self.lexicon, out.blocks, stats), stats
+
+    def _claims(self, out: DocumentOutput) -> tuple[Any, Stats]:
+        if not out.blocks:
+            return [], ClaimStats()
+        return self.extractor.document(out.blocks, out.mentions)
 
 
 def _content_key(doc: Document) -> str:
-    return hashlib.sha256(f"{doc.doc_id}|{doc.source_path}|{doc.format}|{doc.status}".encode()).hexdigest()
+    return short_id(doc.doc_id, doc.source_path, doc.format, doc.status)

@@ -7,8 +7,9 @@ decisions file's content. The manifest records the key and a hash of every file 
 the key is unchanged and every written file is still as written, the build is skipped, as
 `make` skips a target newer than its sources.
 
-This module imports only the standard library and light pipeline modules, so the check
-costs the hashing of the inputs, not the start-up of spaCy and Arrow.
+`BuildInputs` discovers the raw folder and reads the decisions file once; the key and the build
+both use what it found. This module imports only the standard library and light pipeline
+modules, so the check costs the hashing of the inputs, not the start-up of spaCy and Arrow.
 """
 
 from __future__ import annotations
@@ -17,27 +18,63 @@ import hashlib
 import json
 import platform
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
+from pipeline.common.ids import file_sha256
 from pipeline.ingest.read import discover
+from pipeline.records import Source
+from pipeline.review.decisions import Decision, DecisionsError, parse_decisions
 from pipeline.run.cache import library_version
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 # Bumped when what the key covers changes.
 KEY_VERSION = "1"
 LIBRARIES = ("trafilatura", "justext", "lxml", "beautifulsoup4", "spacy", "wordfreq", "pyarrow", "pandas", "pyyaml")
-# Inputs are hashed in pieces of this size, so a large page is never held whole.
-READ_CHUNK = 1 << 20
 
 
-@dataclass(frozen=True)
+@dataclass
 class BuildInputs:
+    """What a build reads: found once, so the key, the build and the manifest agree on it."""
+
     raw_dir: Path
     out_dir: Path
     max_bytes: int
-    decisions: Path
+    decisions_path: Path
+
+    @cached_property
+    def sources(self) -> list[Source]:
+        return discover(self.raw_dir)
+
+    @cached_property
+    def decisions_bytes(self) -> bytes | None:
+        """The decisions file as read, or None when there is none yet."""
+        try:
+            return self.decisions_path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except IsADirectoryError as exc:
+            raise DecisionsError(f"{self.decisions_path}: is a directory, not a decisions file") from exc
+        except OSError as exc:
+            raise DecisionsError(f"{self.decisions_path}: cannot be read ({exc.strerror})") from exc
+
+    @cached_property
+    def decisions(self) -> list[Decision]:
+        data = self.decisions_bytes
+        if data is None:
+            return []
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DecisionsError(f"{self.decisions_path}: not UTF-8 text (byte {exc.start})") from exc
+        return parse_decisions(text, self.decisions_path)
+
+    @property
+    def decisions_sha256(self) -> str | None:
+        data = self.decisions_bytes
+        return hashlib.sha256(data).hexdigest() if data is not None else None
 
 
 def build_key(inputs: BuildInputs) -> str:
@@ -47,11 +84,11 @@ def build_key(inputs: BuildInputs) -> str:
     for path in _package_files():
         digest.update(f"|code:{path.relative_to(PACKAGE_DIR).as_posix()}:".encode())
         digest.update(path.read_bytes())
-    settings = f"|raw={inputs.raw_dir}|out={inputs.out_dir}|max={inputs.max_bytes}|decisions={inputs.decisions}"
+    settings = f"|raw={inputs.raw_dir}|out={inputs.out_dir}|max={inputs.max_bytes}|decisions={inputs.decisions_path}"
     digest.update(settings.encode())
-    digest.update(f"|decisions-content:{_file_digest(inputs.decisions)}".encode())
-    for source in discover(inputs.raw_dir):
-        digest.update(f"|input:{source.rel_path}:{_file_digest(Path(source.path), inputs.max_bytes)}".encode())
+    digest.update(f"|decisions-content:{inputs.decisions_sha256 or 'none'}".encode())
+    for source in inputs.sources:
+        digest.update(f"|input:{source.rel_path}:{_input_digest(Path(source.path), inputs.max_bytes)}".encode())
     return digest.hexdigest()
 
 
@@ -61,24 +98,27 @@ def _package_files() -> list[Path]:
     return sorted([*PACKAGE_DIR.rglob("*.py"), *data])
 
 
-def _file_digest(path: Path, max_bytes: int | None = None) -> str:
-    """The hash of a file's bytes; for files the build cannot read, what stops it (that is its input too)."""
+def _input_digest(path: Path, max_bytes: int) -> str:
+    """The hash of an input's bytes; for files the build cannot read, what stops it (that is its input too)."""
     try:
         size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
+        if size > max_bytes:
             return f"too-large:{size}"
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            while chunk := handle.read(READ_CHUNK):
-                digest.update(chunk)
-        return digest.hexdigest()
+        return file_sha256(path)
     except OSError as exc:
         return f"unreadable:{exc.errno}"
 
 
 def output_digests(paths: list[Path]) -> dict[str, str]:
     """name -> sha256 of every file a build wrote, for the manifest."""
-    return {path.name: _file_digest(path) for path in sorted(paths)}
+    return {path.name: _output_digest(path) for path in sorted(paths)}
+
+
+def _output_digest(path: Path) -> str:
+    try:
+        return file_sha256(path)
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
 
 
 @dataclass(frozen=True)
@@ -95,7 +135,7 @@ def up_to_date(inputs: BuildInputs, key: str) -> LastBuild | None:
         return None
     outputs = manifest.get("outputs") or {}
     for name, digest in outputs.items():
-        if _file_digest(inputs.out_dir / name) != digest:
+        if _output_digest(inputs.out_dir / name) != digest:
             return None  # an output was edited or removed: rebuild it
     stats = _read_json(inputs.out_dir / "stats.json")
     if stats is None or "stats.json" not in outputs:

@@ -12,7 +12,9 @@ import os
 from pathlib import Path
 
 from pipeline.common.atomic import write_text_atomically
-from pipeline.reconcile.reconciler import CONFLICT_KINDS, Conflict, Evidence
+from pipeline.reconcile.conflicts import Conflict
+from pipeline.reconcile.evidence import Evidence
+from pipeline.records import CONFLICT_KINDS
 
 STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 72em; padding: 0 1em; color: #222; }

@@ -1,5 +1,8 @@
 """The data contract: explicit pyarrow schemas of every Parquet table in curated/.
 
+Built from the enums of `pipeline/records.py` and nothing else, so reading the contract loads
+neither spaCy nor trafilatura.
+
 Each field carries its description in the field metadata, so the README's data dictionary is
 generated from here (`curate schema --markdown`) and a test checks that the two agree.
 """
@@ -8,26 +11,24 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from pipeline.extract.lexicon import KINDS
-from pipeline.extract.vocabulary import VOCABULARIES
-from pipeline.reconcile.reconciler import (
+from pipeline.records import (
+    ACTIONS,
+    AGREEMENTS,
+    BLOCK_KINDS,
     CLUSTER_METHODS,
     CONFLICT_KINDS,
     CONFLICT_STATUSES,
-    FACT_STATUSES,
-    SUGGESTED_ACTIONS,
-)
-from pipeline.reconcile.reference import AGREEMENTS
-from pipeline.records import (
-    BLOCK_KINDS,
     DOCUMENT_STATUSES,
+    FACT_STATUSES,
+    KINDS,
     MATCH_TYPES,
     MENTION_FLAGS,
     MODALITIES,
     RELATIONS,
     REMOVAL_REASONS,
+    SUGGESTED_ACTIONS,
+    VOCABULARIES,
 )
-from pipeline.review.decisions import ACTIONS
 
 
 def _field(name: str, type_: pa.DataType, description: str, nullable: bool = True) -> pa.Field:

@@ -21,7 +21,7 @@ def test_shipped_patterns_load_with_known_labels():
         ('{"id": "x", "label": "nav"}', "missing key 'pattern'"),
         ('{"id": "x", "label": "nav", "pattern": "(", "max_words": 3}', "does not compile"),
         ('{"id": "x", "label": "nav", "pattern": "a", "colour": "red"}', "unknown key 'colour'"),
-        ('{"id": "x", "label": "nav", "pattern": "a", "max_words": "3"}', "'max_words' must be int"),
+        ('{"id": "x", "label": "nav", "pattern": "a", "max_words": "3"}', "'max_words' must be an integer"),
         ('{"id": "x", "label": "weather", "pattern": "a"}', "unknown label 'weather'"),
     ],
 )

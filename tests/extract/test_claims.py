@@ -6,18 +6,20 @@ import pytest
 
 from pipeline.common.rules import PatternError
 from pipeline.extract.claims import ClaimExtractor, Cues, extract_claims
-from pipeline.extract.muscles import RecognitionStats, build_muscle_nlp, cached_lexicon, recognise_document
+from pipeline.extract.lexicon import cached_lexicon
+from pipeline.extract.muscles import RecognitionStats, build_muscle_nlp, recognise_document
+from pipeline.extract.vocabulary import cached_vocabulary
 from pipeline.records import Block
 
 
 @pytest.fixture(scope="module")
 def muscle_nlp():
-    return build_muscle_nlp()
+    return build_muscle_nlp(cached_lexicon())
 
 
 @pytest.fixture(scope="module")
 def extractor():
-    return ClaimExtractor()
+    return ClaimExtractor(cached_lexicon(), cached_vocabulary())
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +31,8 @@ def claims_of(muscle_nlp, extractor):
         for i, item in enumerate(items):
             kind, text = item if isinstance(item, tuple) else ("paragraph", item)
             blocks.append(Block("doc", i, kind, text, kept=kept))
-        mentions = recognise_document(muscle_nlp, cached_lexicon(""), blocks, RecognitionStats())
-        return extractor.document(blocks, mentions)
+        mentions = recognise_document(muscle_nlp, cached_lexicon(), blocks, RecognitionStats())
+        return extractor.document(blocks, mentions)[0]
 
     return run
 
@@ -229,12 +231,12 @@ def test_removed_blocks_give_no_claims_but_faq_content_does(claims_of):
     assert triples(claims) == {("gluteals", "exercise", "squat"), ("gluteals", "exercise", "lunge")}
 
 
-def test_provenance_points_at_the_sentence(muscle_nlp):
+def test_provenance_points_at_the_sentence(muscle_nlp, extractor):
     block = Block(
         "doc", 4, "paragraph", "Run easy. Lunges target the quads.", section_path=["Legs"], line_start=9, line_end=9
     )
-    mentions = recognise_document(muscle_nlp, cached_lexicon(""), [block], RecognitionStats())
-    (claim,) = extract_claims([block], mentions)[0]
+    mentions = recognise_document(muscle_nlp, cached_lexicon(), [block], RecognitionStats())
+    (claim,) = extract_claims([block], mentions, extractor)[0]
     assert block.text[claim.char_start : claim.char_end] == claim.sentence == "Lunges target the quads."
     assert (claim.block_idx, claim.section_path, claim.line_start, claim.rule_id) == (4, ["Legs"], 9, "exercise_target")
     assert len(claim.claim_id) == 16

@@ -7,20 +7,15 @@ import json
 import pytest
 
 from pipeline.common.rules import PatternError
-from pipeline.extract.muscles import (
-    RecognitionStats,
-    build_muscle_nlp,
-    cached_lexicon,
-    recognise_document,
-    recognise_muscles,
-    spells_short_form,
-)
+from pipeline.extract.lexicon import cached_lexicon
+from pipeline.extract.muscles import RecognitionStats, build_muscle_nlp, recognise_document, recognise_muscles
+from pipeline.extract.muscles.abbreviations import spells_short_form
 from pipeline.records import Block
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    return build_muscle_nlp()
+    return build_muscle_nlp(cached_lexicon())
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +25,7 @@ def find(nlp):
     def run(*texts: str, kept: bool = True):
         blocks = [Block("doc", i, "paragraph", text, kept=kept) for i, text in enumerate(texts)]
         stats = RecognitionStats()
-        mentions = recognise_document(nlp, cached_lexicon(""), blocks, stats)
+        mentions = recognise_document(nlp, cached_lexicon(), blocks, stats)
         run.stats = stats
         return mentions
 
@@ -79,7 +74,7 @@ def test_a_following_muscle_head_is_part_of_the_mention(find):
 
 def test_offsets_sentences_and_lines_point_at_the_mention(nlp):
     block = Block("doc", 3, "paragraph", "Run daily. Then train the glutes.", line_start=7, line_end=7)
-    (mention,) = recognise_document(nlp, cached_lexicon(""), [block], RecognitionStats())
+    (mention,) = recognise_document(nlp, cached_lexicon(), [block], RecognitionStats())
     assert block.text[mention.char_start : mention.char_end] == mention.surface == "glutes"
     assert (mention.block_idx, mention.sentence_idx, mention.line_start, mention.line_end) == (3, 1, 7, 7)
 
@@ -134,7 +129,7 @@ def test_a_definition_resolves_in_every_block_of_its_document_only(nlp):
         Block("a", 1, "paragraph", "The GMX muscle, which stands for gluteus maximus, drives you."),
         Block("b", 0, "paragraph", "The GMX is something else here."),
     ]
-    mentions, _ = recognise_muscles(blocks, nlp=nlp)
+    mentions, _ = recognise_muscles(blocks, nlp, cached_lexicon())
     assert [(m.doc_id, m.block_idx, m.surface) for m in mentions if m.match_type == "defined_abbreviation"] == [
         ("a", 0, "GMX Muscles"),
         ("a", 1, "GMX muscle"),
@@ -277,14 +272,14 @@ SENSE_EXAMPLES = [
 def test_everyday_senses_are_not_muscles(find, text, guard):
     assert find(text) == []
     if guard:
-        assert guard in find.stats.dropped_by_guard
+        assert guard in find.stats.dropped_by_sense_guard
 
 
 def test_every_sense_guard_in_the_data_file_has_an_example():
     from pipeline.common.rules import DATA_DIR
-    from pipeline.extract.muscles import load_sense_guards
+    from pipeline.extract.muscles.guards import load_sense_guards
 
-    guards = {row["id"] for row in load_sense_guards(DATA_DIR / "muscle_sense_guards.jsonl", cached_lexicon(""))}
+    guards = {row["id"] for row in load_sense_guards(DATA_DIR / "muscle_sense_guards.jsonl", cached_lexicon())}
     exercised = {guard for _, guard in SENSE_EXAMPLES if guard} | {"core-outside-fitness"}  # tested below
     assert guards == exercised
 
@@ -308,7 +303,7 @@ def test_muscle_senses_of_the_same_words_still_match(find):
 
 def test_core_outside_writing_about_the_body_is_not_a_muscle(find):
     assert find("Core, peel and cube the pears.", "The deal fails to address core intellectual property.") == []
-    assert find.stats.dropped_by_guard["core-outside-fitness"] == 2
+    assert find.stats.dropped_by_sense_guard["core-outside-fitness"] == 2
 
 
 # --------------------------------------------------------------------------- data files
@@ -331,5 +326,5 @@ def _lines(path, rows):
 def test_bad_sense_guards_name_the_file_and_guard(tmp_path, row, message):
     path = _lines(tmp_path / "guards.jsonl", [row])
     with pytest.raises(PatternError, match=message) as info:
-        build_muscle_nlp(guards_path=path)
+        build_muscle_nlp(cached_lexicon(), guards_path=path)
     assert "guards.jsonl" in str(info.value)

@@ -11,7 +11,7 @@ from pipeline.extract.vocabulary import OBJECTS, VOCABULARIES, VocabularyError, 
 
 @pytest.fixture(scope="module")
 def objects():
-    nlp = build_object_nlp()
+    nlp = build_object_nlp(load_vocabulary())
 
     def find(text: str) -> list[tuple[str, str, str]]:
         doc = nlp(text)
@@ -100,7 +100,7 @@ def test_invalid_vocabularies_are_rejected(tmp_path, rows, message):
 def test_the_word_prefilter_never_hides_a_token_pattern_match():
     # The object matcher skips blocks lacking some pattern's required words; with the filter
     # switched off (one pattern that requires nothing) every text must give the same objects.
-    nlp = build_object_nlp()
+    nlp = build_object_nlp(load_vocabulary())
     component = nlp.get_pipe("claim_object_patterns")
     texts = [
         "Drive your knee forward and lift the thigh.",

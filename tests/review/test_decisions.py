@@ -65,7 +65,7 @@ def test_a_flow_style_empty_list_is_still_appended_to_without_loss(tmp_path):
             "decisions:\n- conflict_id: x\n  action: approve\n  by: ana\n  at: now\n",
             r"decisions.yaml:2: unknown action 'approve'",
         ),
-        ("decisions:\n- conflict_id: x\n  action: accept\n  at: now\n", r"decisions.yaml:2: missing 'by'"),
+        ("decisions:\n- conflict_id: x\n  action: accept\n  at: now\n", r"decisions.yaml:2: missing key 'by'"),
         ("decisions:\n- conflict_id: x\n  action: accept\n  by: a\n  at: now\n  colour: red\n", "unknown key 'colour'"),
         ("choices: []\n", r"decisions.yaml:1: expected one top-level key"),
     ],

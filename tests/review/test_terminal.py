@@ -93,7 +93,7 @@ def test_stale_decisions_are_reported_and_kept(project, capsys):
     path = project[0] / "d.yaml"
     path.write_text("decisions:\n- conflict_id: 00000000deadbeef\n  action: accept\n  by: ana\n  at: '2026-01-01'\n")
     assert run(project) == cli.EXIT_OK
-    assert "stale decision (accept on 00000000deadbeef, line 2)" in capsys.readouterr().err
+    assert f"stale decision in {path}:2 (accept on 00000000deadbeef)" in capsys.readouterr().err
     assert [d.conflict_id for d in load_decisions(path)] == ["00000000deadbeef"]
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import fcntl
+import os
 import shutil
 
 import pytest
@@ -8,7 +8,9 @@ import pytest
 from pipeline import cli
 from pipeline.run import cache as cache_module
 from pipeline.run.build import Settings, run_all
+from pipeline.common.locks import holder_of
 from pipeline.run.cache import StageCache, run_lock, stage_keys
+from pipeline.run.stages import BY_NAME
 
 
 @pytest.fixture
@@ -65,8 +67,8 @@ def test_a_lexicon_change_keeps_the_stripped_blocks(monkeypatch):
 
 
 def test_a_data_file_is_part_of_its_stage_fingerprint():
-    assert "muscles.jsonl" in cache_module.STAGE_INPUTS["muscles"]["data"]
-    assert "boilerplate_patterns.jsonl" not in cache_module.STAGE_INPUTS["muscles"]["data"]
+    assert "muscles.jsonl" in BY_NAME["muscles"].data
+    assert "boilerplate_patterns.jsonl" not in BY_NAME["muscles"].data
 
 
 def test_a_corrupt_entry_is_recomputed(tmp_path, raw):
@@ -90,5 +92,6 @@ def test_no_cache_writes_nothing_and_clean_cache_empties_it(tmp_path, raw, capsy
 
 
 def test_one_build_holds_the_cache_at_a_time(tmp_path):
-    with run_lock(tmp_path), open(tmp_path / ".lock") as other, pytest.raises(BlockingIOError):
-        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with run_lock(tmp_path):
+        assert holder_of(tmp_path / ".lock") == os.getpid()
+    assert holder_of(tmp_path / ".lock") is None  # released: no holder recorded

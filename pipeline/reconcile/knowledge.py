@@ -14,16 +14,13 @@ Three data files, each row citing a public source:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from pipeline.common.rules import DATA_DIR, PatternError, read_jsonl
-from pipeline.extract.lexicon import Lexicon
-from pipeline.extract.muscles import cached_lexicon
+from pipeline.extract.lexicon import Lexicon, cached_lexicon
 from pipeline.extract.vocabulary import Vocabulary, cached_vocabulary
-
-AGREES, PARTIAL, CONTRADICTS, UNKNOWN = "agrees", "partial", "contradicts", "unknown"
-AGREEMENTS = (AGREES, PARTIAL, CONTRADICTS, UNKNOWN)
+from pipeline.records import AGREES, CONTRADICTS, PARTIAL, UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -127,13 +124,9 @@ class ReferenceKnowledge:
         return Judgement(CONTRADICTS, f"it {verb} {movers}, not the {name}", reference.citation)
 
 
-def load_reference(
-    directory: Path | None = None, lexicon: Lexicon | None = None, vocabulary: Vocabulary | None = None
-) -> ReferenceKnowledge:
+def load_reference(lexicon: Lexicon, vocabulary: Vocabulary, directory: Path | None = None) -> ReferenceKnowledge:
     """Load and validate the reference tables: every muscle, action and exercise must be known."""
     directory = directory or DATA_DIR
-    lexicon = lexicon or cached_lexicon("")
-    vocabulary = vocabulary or cached_vocabulary("")
     sources = {
         row["id"]: Source(row["id"], row["title"], row["url"])
         for row in read_jsonl(
@@ -170,9 +163,10 @@ def load_reference(
     return ReferenceKnowledge(actions, exercises, labels)
 
 
-@lru_cache(maxsize=1)
-def cached_reference(_: str = "") -> ReferenceKnowledge:
-    return load_reference()
+@cache
+def cached_reference() -> ReferenceKnowledge:
+    """The shipped reference tables, checked against the shipped lexicon and vocabularies; loaded once."""
+    return load_reference(cached_lexicon(), cached_vocabulary())
 
 
 def _citation(row: dict, sources: dict[str, Source], where: str) -> Citation:

@@ -6,17 +6,18 @@ import shutil
 import pytest
 
 from pipeline.common.rules import DATA_DIR, PatternError
-from pipeline.extract.muscles import cached_lexicon
-from pipeline.reconcile.reference import cached_reference, load_reference
+from pipeline.extract.lexicon import cached_lexicon
+from pipeline.extract.vocabulary import cached_vocabulary
+from pipeline.reconcile.knowledge import cached_reference, load_reference
 
 
 @pytest.fixture(scope="module")
 def reference():
-    return cached_reference("")
+    return cached_reference()
 
 
 def judge(reference, *fact):
-    return reference.judge(*fact, cached_lexicon(""))
+    return reference.judge(*fact, cached_lexicon())
 
 
 def test_tensor_fasciae_latae_flexes_abducts_and_internally_rotates_the_hip(reference):
@@ -53,4 +54,4 @@ def test_an_unknown_muscle_is_an_error_naming_the_file(tmp_path):
             + "\n"
         )
     with pytest.raises(PatternError, match=r"reference_actions.jsonl: 'wing': unknown muscle ids \['wing'\]"):
-        load_reference(tmp_path)
+        load_reference(cached_lexicon(), cached_vocabulary(), tmp_path)

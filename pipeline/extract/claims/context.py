@@ -1,0 +1,114 @@
+"""What the claim rules read: the objects of a block, what earlier blocks said, and one sentence.
+
+`DocumentState` carries what earlier blocks of a document say about the current one (the
+section's muscle, what "they" refers to, whether an exercise list is open). `Sentence` gathers
+what every rule family needs about the sentence at hand, so rules take one argument, not ten.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pipeline.common.stats import Stats
+from pipeline.records import Block, Mention
+
+CLAUSE_BREAK = re.compile(r";|,? while (?!also)|,? whereas |,? but (?!also)|—but ", re.IGNORECASE)
+DEFINITION_LABEL = re.compile(r"^[^:.!?]{1,60}:\s")
+# Tokens allowed between two mentions that name the same subject: "the quads and hamstrings".
+COORDINATION_GAP = re.compile(r"^[\s,]*(?:(?:and|or|&|as well as|both|plus)\b[\s,]*)?(?:(?:the|your|its)\s+)?$", re.I)
+
+
+@dataclass
+class ClaimStats(Stats):
+    by_relation: Counter[str] = field(default_factory=Counter)
+    by_rule: Counter[str] = field(default_factory=Counter)
+    hedged: int = 0
+    negated_not_emitted: int = 0
+    member_claims_rejected_by_lexicon: int = 0
+
+
+@dataclass(frozen=True)
+class Found:
+    """An object found in a block: its character span, vocabulary and id."""
+
+    start: int
+    end: int
+    vocabulary: str
+    object_id: str
+
+
+@dataclass
+class DocumentState:
+    """What earlier blocks of the document say about the current one."""
+
+    topic: list[str] = field(default_factory=list)  # muscles of the nearest heading that names one
+    discourse: list[str] = field(default_factory=list)  # the last muscles named as a subject, heading or text
+    exercise_list: bool = False  # under an exercise heading or an exercise lead-in ending in ':'
+    lead_in: bool = False  # the exercise list was opened by a lead-in paragraph, not a heading
+    member_group: str | None = None  # a heading group whose member list follows
+    table_columns: list[tuple[str, list[str]]] = field(default_factory=list)  # (relation, muscles)
+
+
+@dataclass
+class Label:
+    """A definition-list label opening the block ("Quadriceps: The mighty front thigh muscles ...")."""
+
+    end: int | None  # offset of the ':' (None: the block has no label)
+    objects: list[Found] = field(default_factory=list)  # objects named inside the label
+    muscles: list[str] = field(default_factory=list)  # muscles named inside the label
+
+
+@dataclass
+class Sentence:
+    """One sentence of a block, with everything the rules look at."""
+
+    block: Block
+    start: int
+    end: int
+    mentions: list[Mention]  # muscle mentions in the sentence
+    objects: list[Found]  # objects found in the sentence
+    label: Label
+    state: DocumentState
+    paragraph_topic: list[str]  # the latest muscles this paragraph named as a subject
+
+    @property
+    def text(self) -> str:
+        return self.block.text[self.start : self.end]
+
+    def clauses(self) -> list[tuple[int, int]]:
+        """Block offsets of the sentence's clauses (split at ';', 'while', 'whereas', 'but')."""
+        bounds, start = [], 0
+        for match in CLAUSE_BREAK.finditer(self.text):
+            bounds.append((self.start + start, self.start + match.start()))
+            start = match.end()
+        bounds.append((self.start + start, self.end))
+        return bounds
+
+
+def definition_label(text: str) -> int | None:
+    """End offset of the 'Label:' that opens a definition-list item, if there is one."""
+    match = DEFINITION_LABEL.match(text)
+    return match.end() - 1 if match else None
+
+
+def inside_object(mention: Mention, objects: Iterable[Found]) -> bool:
+    return any(o.start <= mention.char_start and mention.char_end <= o.end for o in objects)
+
+
+def first_coordinated(mentions: list[Mention], text: str) -> list[Mention]:
+    """The first mention and those joined to it by 'and', ',' or 'or': 'quadriceps and hamstrings'."""
+    if not mentions:
+        return []
+    group = [mentions[0]]
+    for mention in mentions[1:]:
+        if not COORDINATION_GAP.match(text[group[-1].char_end : mention.char_start]):
+            break
+        group.append(mention)
+    return list({m.muscle_id: m for m in group}.values())
+
+
+def unique_ids(mentions: Iterable[Mention]) -> list[str]:
+    return list(dict.fromkeys(m.muscle_id for m in mentions))

@@ -1,0 +1,107 @@
+"""Exercise and stretch claims that reach beyond one clause: lists, labels, tables, "this exercise".
+
+- "Calf raises: ... targets both the gastrocnemius and the soleus" (a labelled list item);
+- an exercise list under a heading or lead-in that names a muscle;
+- "... some clamshells. This exercise targets your gluteus medius." (the exercise of the last
+  sentence that named one);
+- tables flattened into text: "Hip Flexor StretchesHip Flexor Exercises" then rows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+
+from pipeline.extract.claims.context import DocumentState, Found, Sentence, inside_object, unique_ids
+from pipeline.extract.claims.subjects import LINKS
+from pipeline.extract.claims.toolkit import Toolkit
+from pipeline.extract.vocabulary import OBJECTS
+from pipeline.records import Block, Claim
+
+THIS_EXERCISE = re.compile(
+    r"\b(?:this|these|the|that) (?:exercises?|moves?|movements?|stretch(?:es)?|poses?|drills?)\b", re.I
+)
+CAMEL_BOUNDARY = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def is_exercise(found: Found) -> bool:
+    return found.vocabulary in LINKS
+
+
+def this_exercise(kit: Toolkit, s: Sentence, previous: list[Found]) -> list[Claim]:
+    """'... get ready for some clamshells. This exercise targets your gluteus medius.'"""
+    text = s.text
+    if not s.mentions or not THIS_EXERCISE.search(text) or kit.negated(text):
+        return []
+    modality = kit.modality(text)
+    claims = []
+    for found in previous:
+        if kit.cues.search(LINKS[found.vocabulary], text):
+            claims += [
+                kit.claim(s.block, (s.start, s.end), m, found.vocabulary, found.object_id, "this_exercise", modality)
+                for m in unique_ids(s.mentions)
+            ]
+    return claims
+
+
+def labelled_exercise(kit: Toolkit, s: Sentence) -> list[Claim]:
+    """'Calf raises: ... targets both the gastrocnemius and the soleus' (the whole item)."""
+    found = [o for o in s.label.objects if is_exercise(o)]
+    if not found or s.start != 0:
+        return []
+    block, text = s.block, s.block.text
+    targets = [m.muscle_id for m in s.mentions if not inside_object(m, found)]
+    if kit.negated(text) or not (targets or s.state.exercise_list):
+        return []
+    span, modality = (0, len(text)), kit.modality(text)
+    linked = bool(targets) and kit.cues.search(LINKS[found[0].vocabulary], text) is not None
+    claims = []
+    for obj in found:
+        if linked:
+            claims += [
+                kit.claim(block, span, m, obj.vocabulary, obj.object_id, "exercise_target", modality)
+                for m in dict.fromkeys(targets)
+            ]
+        if s.state.exercise_list and s.state.topic:
+            claims += [
+                kit.claim(block, span, m, obj.vocabulary, obj.object_id, "exercise_list_topic", modality)
+                for m in s.state.topic
+            ]
+    return claims
+
+
+def table_row(kit: Toolkit, nlp: Language, block: Block, state: DocumentState) -> list[Claim]:
+    """Tables flattened into text: 'Hip Flexor StretchesHip Flexor Exercises' then rows."""
+    cells = CAMEL_BOUNDARY.split(block.text)
+    if not state.table_columns:
+        state.table_columns = [_column(kit, cell) for cell in cells]
+        return []
+    claims = []
+    offset = 0
+    for cell, (relation, muscles) in zip(cells, state.table_columns, strict=False):
+        span = (offset, offset + len(cell))
+        offset = span[1]
+        if not relation or not muscles:
+            continue
+        # Cells are matched one by one: run together, "twistBicycle" would be one token.
+        cell_doc = nlp(cell)  # held: spans are only usable while their Doc lives
+        for object_span in cell_doc.spans.get(OBJECTS, []):
+            if object_span.label_ == relation:
+                claims += [kit.claim(block, span, m, relation, object_span.id_, "table_column") for m in muscles]
+    return claims
+
+
+def _column(kit: Toolkit, header: str) -> tuple[str, list[str]]:
+    if re.search(r"stretch", header, re.I):
+        relation = "stretch"
+    elif re.search(r"exercise|workout|strength", header, re.I):
+        relation = "exercise"
+    else:
+        relation = ""
+    words = header.split()
+    for k in range(len(words), 0, -1):
+        term = kit.lexicon.resolve(" ".join(words[:k]))
+        if term:
+            return relation, [term.muscle_id]
+    return relation, []

@@ -1,0 +1,171 @@
+"""Stage 3b: claims of the form muscle -> relation -> object, each traceable to its sentence.
+
+Blocks and their muscle mentions in, claims out. Objects (actions, running roles, exercises,
+stretches, injuries) come from the controlled vocabularies (`pipeline/extract/vocabulary.py`);
+the cues that link them to muscles are regexes in `data/claim_cues.jsonl`. Rule families, one
+module each: `subjects.py` (who an object's claim is about), `members.py`, `counts.py`
+(member counts and prominence), `exercises.py` (lists, labels, tables). Negated clauses give
+no claim; hedged ones are kept with `modality = hedged`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.language import Language
+
+from pipeline.common.sentences import sentence_starts
+from pipeline.extract.claims.context import (
+    ClaimStats,
+    DocumentState,
+    Found,
+    Label,
+    Sentence,
+    definition_label,
+    first_coordinated,
+    inside_object,
+)
+from pipeline.extract.claims.counts import member_count, prominence
+from pipeline.extract.claims.cues import Cues
+from pipeline.extract.claims.exercises import is_exercise, labelled_exercise, table_row, this_exercise
+from pipeline.extract.claims.members import heading_list_member, member_claims
+from pipeline.extract.claims.subjects import object_claims
+from pipeline.extract.claims.toolkit import Toolkit
+from pipeline.extract.lexicon import Lexicon
+from pipeline.extract.vocabulary import OBJECTS, Vocabulary, build_object_nlp
+from pipeline.records import MATCH_CATEGORY_ERROR, Block, Claim, Mention
+
+
+class ClaimExtractor:
+    def __init__(
+        self, lexicon: Lexicon, vocabulary: Vocabulary, cues: Cues | None = None, nlp: Language | None = None
+    ) -> None:
+        self.lexicon = lexicon
+        self.vocabulary = vocabulary
+        self.cues = cues or Cues()
+        self.nlp = nlp or build_object_nlp(vocabulary)
+
+    def document(self, blocks: list[Block], mentions: list[Mention]) -> tuple[list[Claim], ClaimStats]:
+        """One document's claims, deduplicated, and the stats of extracting them."""
+        muscle_like = {m.muscle_id for m in mentions if m.match_type == MATCH_CATEGORY_ERROR}
+        kit = Toolkit(self.lexicon, self.vocabulary, self.cues, muscle_like=muscle_like)
+        kept = [b for b in blocks if b.kept]
+        by_block: dict[int, list[Mention]] = {}
+        for mention in sorted(mentions, key=lambda m: (m.block_idx, m.char_start)):
+            by_block.setdefault(mention.block_idx, []).append(mention)
+        state = DocumentState()
+        claims: list[Claim] = []
+        for block, doc in zip(kept, self.nlp.pipe(b.text for b in kept), strict=True):
+            objects = [Found(s.start_char, s.end_char, s.label_, s.id_) for s in doc.spans.get(OBJECTS, [])]
+            claims += self._block(kit, block, by_block.get(block.block_idx, []), objects, state)
+        claims = _first_of_each_id(claims)
+        for claim in claims:
+            kit.stats.by_relation[claim.relation] += 1
+            kit.stats.by_rule[claim.rule_id] += 1
+            kit.stats.hedged += claim.modality == "hedged"
+        return claims, kit.stats
+
+    def _block(
+        self, kit: Toolkit, block: Block, mentions: list[Mention], objects: list[Found], state: DocumentState
+    ) -> list[Claim]:
+        if block.kind in ("heading", "title"):
+            _enter_heading(kit, block, mentions, state)
+            return []
+        if block.kind == "table_row":
+            return table_row(kit, self.nlp, block, state)
+        state.table_columns = []
+        claims = heading_list_member(kit, block, mentions, state)
+        label = _label(block, mentions, objects)
+        starts = sentence_starts(block.text)
+        paragraph_topic: list[str] = []
+        previous_exercises: list[Found] = []
+        for start, end in zip(starts, [*starts[1:], len(block.text)], strict=True):
+            s = Sentence(
+                block,
+                start,
+                end,
+                [m for m in mentions if start <= m.char_start < end],
+                [o for o in objects if start <= o.start < end],
+                label,
+                state,
+                paragraph_topic,
+            )
+            exercises = [o for o in s.objects if is_exercise(o)]
+            if not exercises and previous_exercises:
+                claims += this_exercise(kit, s, previous_exercises)
+            previous_exercises = exercises or previous_exercises
+            claims += member_count(kit, s) + prominence(kit, s)
+            claims += member_claims(kit, s) + object_claims(kit, s) + labelled_exercise(kit, s)
+            paragraph_topic = _subject_named(kit, s, objects) or paragraph_topic
+        if paragraph_topic:
+            state.discourse = paragraph_topic
+        _track_exercise_lists(kit, block, state)
+        return claims
+
+
+def _first_of_each_id(claims: list[Claim]) -> list[Claim]:
+    """One claim per id: rules earlier in a block's order win (their rule id and confidence stay)."""
+    seen: dict[str, Claim] = {}
+    for claim in claims:
+        seen.setdefault(claim.claim_id, claim)
+    return list(seen.values())
+
+
+def _label(block: Block, mentions: list[Mention], objects: list[Found]) -> Label:
+    end = definition_label(block.text)
+    if end is None:
+        return Label(None)
+    label_objects = [o for o in objects if o.end <= end]
+    muscles = [m.muscle_id for m in mentions if m.char_end <= end and not inside_object(m, label_objects)]
+    return Label(end, label_objects, muscles)
+
+
+def _subject_named(kit: Toolkit, s: Sentence, objects: list[Found]) -> list[str]:
+    """The muscles a sentence names as its subject: what a following "they" refers to."""
+    free = [m for m in s.mentions if not inside_object(m, objects) and kit.can_be_subject(m)]
+    if not free or kit.cues.search("anaphor", s.text[:20]):
+        return []
+    return [m.muscle_id for m in first_coordinated(free, s.block.text)]
+
+
+def _enter_heading(kit: Toolkit, block: Block, mentions: list[Mention], state: DocumentState) -> None:
+    state.exercise_list = bool(kit.cues.search("exercise_section", block.text))
+    state.lead_in = False
+    state.table_columns = []
+    state.member_group = None
+    # A heading without a muscle ("Smooth Muscles", "Downsides of Weakness") ends what "they"
+    # referred to; the section's muscle still owns its exercise lists.
+    state.discourse = []
+    if mentions:
+        state.topic = [m.muscle_id for m in first_coordinated(mentions, block.text)]
+        state.discourse = state.topic
+        if len(state.topic) == 1 and kit.is_group(state.topic[0]):
+            state.member_group = state.topic[0]
+
+
+def _track_exercise_lists(kit: Toolkit, block: Block, state: DocumentState) -> None:
+    """A paragraph ending in ':' opens a list; the next plain paragraph ends a lead-in's list."""
+    if block.kind == "paragraph" and block.text.rstrip().endswith(":"):
+        state.exercise_list = state.exercise_list or bool(kit.cues.search("exercise_section", block.text))
+        state.lead_in = True
+    elif block.kind == "paragraph" and state.lead_in:
+        state.exercise_list = state.lead_in = False
+
+
+def extract_claims(
+    blocks: Iterable[Block], mentions: Iterable[Mention], extractor: ClaimExtractor
+) -> tuple[list[Claim], ClaimStats]:
+    """Stage 3b over many documents: blocks and mentions in, claims out."""
+    blocks_by_doc: dict[str, list[Block]] = {}
+    for block in blocks:
+        blocks_by_doc.setdefault(block.doc_id, []).append(block)
+    mentions_by_doc: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        mentions_by_doc.setdefault(mention.doc_id, []).append(mention)
+    claims: list[Claim] = []
+    stats = ClaimStats()
+    for doc_id, doc_blocks in blocks_by_doc.items():
+        doc_claims, doc_stats = extractor.document(doc_blocks, mentions_by_doc.get(doc_id, []))
+        claims += doc_claims
+        stats += doc_stats
+    return claims, stats

@@ -1,0 +1,157 @@
+"""What a build writes once its stages have run: the tables of its last stage, stats.json, and
+for a whole build the reconciled facts and conflicts, review.html and the manifest."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from pipeline.common.atomic import write_json_atomically
+from pipeline.extract.lexicon import Lexicon, cached_lexicon
+from pipeline.extract.vocabulary import Vocabulary, cached_vocabulary
+from pipeline.ingest.stats import IngestStats
+from pipeline.reconcile import Reconciled, ReconcileInputs, reconcile
+from pipeline.reconcile.knowledge import cached_reference
+from pipeline.records import STATUS_ERROR
+from pipeline.review.decisions import Decision
+from pipeline.run.build import RunResult, Settings
+from pipeline.run.manifest import write_manifest
+from pipeline.run.progress import Steps
+from pipeline.run.stages import BY_NAME, Stage
+from pipeline.write.parquet import Rows, write_tables
+from pipeline.write.review_page import write_review_page
+from pipeline.write.rows import (
+    claim_rows,
+    conflict_rows,
+    document_rows,
+    fact_rows,
+    mention_rows,
+    muscle_rows,
+    vocabulary_rows,
+)
+
+
+def write_partial(result: RunResult, stage: Stage, settings: Settings) -> None:
+    """A build stopped after `stage`: its tables, and stats.json once anything was stripped."""
+    lexicon, vocabulary = cached_lexicon(), cached_vocabulary()
+    if stage.name != "ingest":
+        result.stats = stats_report(result, lexicon, vocabulary, stage)
+    result.written = write_outputs(settings.out_dir, tables(result, stage, lexicon, vocabulary), result.stats)
+
+
+def finish_build(result: RunResult, decisions: list[Decision], settings: Settings, key: str, started: float) -> None:
+    """Reconcile, then every table, the review page, stats.json and the manifest."""
+    lexicon, vocabulary = cached_lexicon(), cached_vocabulary()
+    stage = BY_NAME["reconcile"]
+    documents_done = time.perf_counter()
+    with Steps("reconcile", 3, settings.progress) as steps:
+        with steps.step("near-duplicate groups"):
+            groups = {doc_id: group for doc_id, (group, _) in result.source_groups().items()}
+        with steps.step("facts and conflicts"):
+            inputs = ReconcileInputs(result.documents, result.blocks.kept, result.mentions, result.claims, groups)
+            reconciled = reconcile(inputs, lexicon, cached_reference(), decisions)
+        with steps.step("rows"):
+            result.reconciled = reconciled
+            result.mentions, result.claims = reconciled.mentions, reconciled.claims
+            result.stats = stats_report(result, lexicon, vocabulary, stage)
+            result.stats["reconcile"] = reconcile_stats(reconciled, settings.decisions)
+            built = tables(result, stage, lexicon, vocabulary)
+    reconciled_at = time.perf_counter()
+    with Steps("write", 2 * len(built) + 1, settings.progress) as steps:
+        result.written = write_outputs(settings.out_dir, built, result.stats, steps.advance)
+        page = settings.out_dir / "review.html"
+        with steps.step("review.html"):
+            write_review_page(page, reconciled.conflicts, settings.raw_dir)
+        result.written.append(page)
+    finished = time.perf_counter()
+    timings = {
+        "ingest_and_documents": documents_done - started,
+        "reconcile": reconciled_at - documents_done,
+        "write": finished - reconciled_at,
+        "total": finished - started,
+    }
+    counts = {"files": len(result.documents), "processed": result.processed, "from_cache": result.from_cache}
+    counts["failed"] = len(result.failed)
+    manifest = settings.out_dir / "manifest.json"
+    write_manifest(manifest, result.documents, settings.build_inputs(), timings, counts, key, result.written)
+    result.written.append(manifest)
+
+
+def tables(result: RunResult, stage: Stage, lexicon: Lexicon, vocabulary: Vocabulary) -> dict[str, Rows | pa.Table]:
+    """The tables `stage` writes, built from the build's records."""
+    builders: dict[str, Callable[[], Rows | pa.Table]] = {
+        "documents": lambda: document_rows(result.documents, result.blocks, result.source_groups()),
+        "blocks": result.blocks.table,
+        "mentions": lambda: mention_rows(result.mentions, lexicon),
+        "muscles": lambda: muscle_rows(lexicon, result.mentions),
+        "claims": lambda: claim_rows(result.claims),
+        "vocabulary": lambda: vocabulary_rows(vocabulary, result.claims),
+        "facts": lambda: fact_rows(result.reconciled.facts, lexicon),
+        "conflicts": lambda: conflict_rows(result.reconciled.conflicts),
+    }
+    return {name: builders[name]() for name in stage.writes}
+
+
+def write_outputs(
+    out: Path,
+    built: dict[str, Rows | pa.Table],
+    stats: dict[str, Any],
+    on_table: Callable[[str], None] = lambda name: None,
+) -> list[Path]:
+    """Every table, then stats.json (when there are stats); each written atomically."""
+    written = write_tables(built, out, on_table=on_table)
+    if stats:
+        stats_path = out / "stats.json"
+        write_json_atomically(stats_path, stats)
+        written.append(stats_path)
+    return written
+
+
+def stats_report(result: RunResult, lexicon: Lexicon, vocabulary: Vocabulary, stage: Stage) -> dict[str, Any]:
+    """stats.json: each stage's counters, plus what only the whole build can count."""
+    report: dict[str, Any] = {
+        "ingest": IngestStats.of(result.documents).to_dict(),
+        "errors": [d.error for d in result.documents if d.status == STATUS_ERROR],
+    }
+    stage_stats = result.stage_stats
+    if "strip" in stage_stats:
+        report["strip"] = stage_stats["strip"].to_dict()
+    if "mentions" in stage.writes and "muscles" in stage_stats:
+        report["muscles"] = {
+            **stage_stats["muscles"].to_dict(),
+            "mentions": len(result.mentions),
+            "documents_with_mentions": len({m.doc_id for m in result.mentions}),
+            "entries_mentioned": len({m.muscle_id for m in result.mentions}),
+            "lexicon": {"entries": len(lexicon), "sha256_16": lexicon.digest},
+        }
+    if "claims" in stage.writes and "claims" in stage_stats:
+        report["claims"] = {
+            **stage_stats["claims"].to_dict(),
+            "claims": len(result.claims),
+            "vocabulary": {"objects": len(vocabulary), "sha256_16": vocabulary.digest},
+        }
+    return report
+
+
+def reconcile_stats(reconciled: Reconciled, decisions_path: Path) -> dict[str, Any]:
+    facts, conflicts = reconciled.facts, reconciled.conflicts
+    return {
+        "facts": len(facts),
+        "facts_by_status": dict(sorted(Counter(f.status for f in facts).items())),
+        "facts_with_several_sources": sum(len(f.source_groups) > 1 for f in facts),
+        "facts_by_reference_agreement": dict(sorted(Counter(f.judgement.agreement for f in facts).items())),
+        "conflicts": len(conflicts),
+        "conflicts_by_kind": dict(sorted(Counter(c.kind for c in conflicts).items())),
+        "conflicts_open": sum(c.status == "open" for c in conflicts),
+        "decisions_applied": sum(c.decision is not None for c in conflicts),
+        "claims_rejected_by_reviewer": len(reconciled.rejected_claims),
+        "stale_decisions": [
+            {"conflict_id": d.conflict_id, "action": d.action, "line": d.line, "file": str(decisions_path)}
+            for d in reconciled.stale
+        ],
+    }
