@@ -6,9 +6,9 @@ import shutil
 import pytest
 
 from pipeline import cli
+from pipeline.common.locks import holder_of
 from pipeline.run import cache as cache_module
 from pipeline.run.build import Settings, run_all
-from pipeline.common.locks import holder_of
 from pipeline.run.cache import StageCache, run_lock, stage_keys
 from pipeline.run.stages import BY_NAME
 
