@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline import cli
+from pipeline.run.stages import BY_NAME
 from pipeline.write import parquet as write
 
 
@@ -172,5 +173,9 @@ def test_claims_table_joins_mentions_vocabulary_and_blocks(tmp_path, raw_dir):
             assert (claim["relation"], claim["object_id"]) in vocabulary
         text = blocks[(claim["doc_id"], claim["block_idx"])]
         assert claim["sentence"] in text
-    stats = json.loads((out / "stats.json").read_text())["claims"]
-    assert stats["claims"] == len(claims) == sum(stats["by_relation"].values())
+    stats = json.loads((out / "stats.json").read_text())
+    assert stats["claims"]["claims"] == len(claims) == sum(stats["claims"]["by_relation"].values())
+    # `curate claims` stops after claims: nothing of reconcile or a whole build is written.
+    assert "reconcile" not in stats
+    written = sorted(p.name for p in out.iterdir())
+    assert written == sorted([f"{name}.parquet" for name in BY_NAME["claims"].writes] + ["stats.json"])

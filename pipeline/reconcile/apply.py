@@ -42,6 +42,18 @@ def merge_target(decision: Decision, lexicon: Lexicon) -> str | None:
     return term.muscle_id if term else None
 
 
+def describe(decision: Decision) -> str:
+    """What a decision was about, from the kind and values recorded with it: for stale-decision messages."""
+    values = decision.values
+    parts = [", ".join(values.get("muscle_ids", []))]
+    if values.get("surface"):
+        parts.append(f"written '{values['surface']}'")
+    if values.get("relation"):
+        parts.append(f"{values['relation']} {', '.join(values.get('object_ids', []))}".strip())
+    about = "; ".join(p for p in parts if p)
+    return f"{decision.kind or 'a'} conflict" + (f" on {about}" if about else "")
+
+
 def apply_merges(conflicts: list[Conflict], index: EvidenceIndex, lexicon: Lexicon) -> bool:
     """Move the mentions and claims of merged naming conflicts to their target entries.
 

@@ -85,6 +85,10 @@ def make_decision(
         raise ReviewError("--fact and --claim go with 'reject' only")
     if into and action != MERGE:
         raise ReviewError("--into goes with 'merge' only")
+    if into and merge_target_of(into) is None:
+        raise ReviewError(
+            f"--into '{into}' names no lexicon entry: give a muscle's name, another of its names, or its id"
+        )
     unknown = sorted(set(facts) - set(conflict["fact_ids"]))
     if unknown:
         raise ReviewError(f"facts {unknown} are not part of conflict {conflict['conflict_id']}")
@@ -116,6 +120,15 @@ def conflict_values(conflict: dict[str, Any]) -> dict[str, Any]:
     if conflict.get("object_ids"):
         values["object_ids"] = list(conflict["object_ids"])
     return values
+
+
+def merge_target_of(name: str) -> str | None:
+    """The lexicon entry a merge's --into names: by id, canonical name or any other name."""
+    lexicon = cached_lexicon()
+    if name in lexicon.entries:
+        return name
+    term = lexicon.resolve(name)
+    return term.muscle_id if term else None
 
 
 def _canonical(conflict: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ from pipeline.extract.lexicon import Lexicon, cached_lexicon
 from pipeline.extract.vocabulary import Vocabulary, cached_vocabulary
 from pipeline.ingest.stats import IngestStats
 from pipeline.reconcile import Reconciled, ReconcileInputs, reconcile
+from pipeline.reconcile.apply import describe
 from pipeline.reconcile.knowledge import cached_reference
 from pipeline.records import STATUS_ERROR
 from pipeline.review.decisions import Decision
@@ -151,7 +152,13 @@ def reconcile_stats(reconciled: Reconciled, decisions_path: Path) -> dict[str, A
         "decisions_applied": sum(c.decision is not None for c in conflicts),
         "claims_rejected_by_reviewer": len(reconciled.rejected_claims),
         "stale_decisions": [
-            {"conflict_id": d.conflict_id, "action": d.action, "line": d.line, "file": str(decisions_path)}
+            {
+                "conflict_id": d.conflict_id,
+                "action": d.action,
+                "about": describe(d),
+                "line": d.line,
+                "file": str(decisions_path),
+            }
             for d in reconciled.stale
         ],
     }

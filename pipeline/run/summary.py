@@ -14,7 +14,8 @@ def warn_stale_decisions(stats: dict[str, Any]) -> None:
     for decision in stats.get("reconcile", {}).get("stale_decisions", []):
         print(
             f"warning: stale decision in {decision['file']}:{decision['line']} ({decision['action']} on "
-            f"{decision['conflict_id']}): no conflict of this build matches it; it is kept in the decisions file",
+            f"{decision['conflict_id']}, {decision.get('about', 'a conflict')}): no conflict of this build matches it; "
+            "it is kept in the decisions file",
             file=sys.stderr,
         )
 

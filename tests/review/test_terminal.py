@@ -89,11 +89,56 @@ def test_decide_accepts_a_unique_prefix_and_refuses_what_cannot_apply(project, c
     assert len(load_decisions(project[0] / "d.yaml")) == 1
 
 
+def test_merge_into_another_entry_moves_the_form_its_claims_and_facts(project, capsys):
+    naming = conflict_about(project, "naming", "'TLF'")
+    before = [m for m in table(project, "mentions") if m["surface"].startswith("TLF")]
+    assert before and {m["muscle_id"] for m in before} == {"tensor_fasciae_latae"}
+    assert decide(project, naming["conflict_id"], "merge", "--into", "gluteus medius") == 0
+    assert run(project) == cli.EXIT_OK
+    moved = [m for m in table(project, "mentions") if m["surface"].startswith("TLF")]
+    assert {m["muscle_id"] for m in moved} == {"gluteus_medius"}
+    assert all("merged into gluteus medius" in m["note"] for m in moved)
+    sentences = {(m["doc_id"], m["block_idx"]) for m in moved}
+    claims = [c for c in table(project, "claims") if (c["doc_id"], c["block_idx"]) in sentences]
+    moved_claims = [(c["muscle_id"], c["relation"]) for c in claims if "TLF" in c["sentence"]]
+    assert moved_claims and all(muscle == "gluteus_medius" for muscle, _ in moved_claims)
+    after = {c["conflict_id"]: c for c in table(project, "conflicts")}[naming["conflict_id"]]
+    assert (after["status"], after["decision"]) == ("resolved", "merge")
+    facts = {f["fact_id"]: f for f in table(project, "facts")}
+    assert after["fact_ids"] and all(facts[f]["muscle_id"] == "gluteus_medius" for f in after["fact_ids"])
+
+
+def test_merge_into_a_name_the_lexicon_does_not_know_is_refused(project, capsys):
+    naming = conflict_about(project, "naming", "'TLF'")
+    assert decide(project, naming["conflict_id"], "merge", "--into", "flux capacitor") == cli.EXIT_CANNOT_RUN
+    assert "names no lexicon entry" in capsys.readouterr().err
+    assert not (project[0] / "d.yaml").exists()
+
+
+def test_a_decision_recorded_for_another_kind_of_conflict_does_not_apply(project, capsys):
+    naming = conflict_about(project, "naming", "'TLF'")
+    path = project[0] / "d.yaml"
+    path.write_text(
+        f"decisions:\n- conflict_id: {naming['conflict_id']}\n  kind: reference\n  action: reject\n"
+        "  by: ana\n  at: '2026-01-01'\n"
+    )
+    assert run(project) == cli.EXIT_OK
+    assert f"stale decision in {path}:2 (reject on {naming['conflict_id']}" in capsys.readouterr().err
+    after = {c["conflict_id"]: c for c in table(project, "conflicts")}[naming["conflict_id"]]
+    assert (after["status"], after["decision"]) == ("open", None)
+
+
 def test_stale_decisions_are_reported_and_kept(project, capsys):
     path = project[0] / "d.yaml"
-    path.write_text("decisions:\n- conflict_id: 00000000deadbeef\n  action: accept\n  by: ana\n  at: '2026-01-01'\n")
+    path.write_text(
+        "decisions:\n- conflict_id: 00000000deadbeef\n  kind: naming\n"
+        "  values: {muscle_ids: [soleus], surface: soleous}\n  action: accept\n  by: ana\n  at: '2026-01-01'\n"
+    )
     assert run(project) == cli.EXIT_OK
-    assert f"stale decision in {path}:2 (accept on 00000000deadbeef)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert (
+        f"stale decision in {path}:2 (accept on 00000000deadbeef, naming conflict on soleus; written 'soleous')" in err
+    )
     assert [d.conflict_id for d in load_decisions(path)] == ["00000000deadbeef"]
 
 

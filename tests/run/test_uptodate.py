@@ -115,7 +115,7 @@ def test_an_unchanged_build_repeats_the_stale_decision_warning_word_for_word(pro
         first
         == again
         == [
-            f"warning: stale decision in {decisions}:2 (accept on 00000000deadbeef): no conflict of this build "
-            "matches it; it is kept in the decisions file"
+            f"warning: stale decision in {decisions}:2 (accept on 00000000deadbeef, a conflict): no conflict of "
+            "this build matches it; it is kept in the decisions file"
         ]
     )
