@@ -12,7 +12,7 @@ OUT ?= curated
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
-		awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+		awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,8 +47,11 @@ bench: $(STAMP) ## Run the benchmarks (boilerplate needs ../shared/benchmarks)
 bench-scale: $(STAMP) ## Full-pipeline throughput at N = 100, 1,000, 5,000 (needs ../shared; slow)
 	$(BIN)/python bench/throughput.py
 
+bench-quality: $(STAMP) ## Score extraction against hand-annotated gold: dev set (needs /tmp/dev-articles, ../shared) and seeds
+	$(BIN)/python bench/quality.py
+
 clean: ## Remove the virtualenv, the stage cache, tool caches and build artefacts (never raw/, curated/ or review/)
 	rm -rf $(VENV) .cache build *.egg-info .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
-.PHONY: help install curate review test lint format bench bench-scale clean
+.PHONY: help install curate review test lint format bench bench-scale bench-quality clean

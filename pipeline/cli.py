@@ -127,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("--markdown", action="store_true", help="Markdown tables, as in the README (default)")
     _add_review_commands(commands)
+    _add_evaluate_command(commands)
     clean = commands.add_parser(
         "clean-cache",
         help="Delete the per-document stage cache.",
@@ -171,6 +172,32 @@ def _add_review_commands(commands: argparse._SubParsersAction) -> None:
     decide.add_argument("--into", help="merge: the canonical name (default: the suggested one)")
 
 
+def _add_evaluate_command(commands: argparse._SubParsersAction) -> None:
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="Score a build against articles annotated by hand (GOLD.yaml).",
+        description="Score an already-built --out folder against a gold file: muscles found, claims found and\n"
+        "extracted correctly (per relation), boilerplate lines removed and content lines kept.\n"
+        "Reads GOLD.yaml, its muscle-key map, the --out tables and the raw files under --raw.\n"
+        "Writes the report to stdout. It does not build: run `curate run` first.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    evaluate.add_argument("gold", type=Path, metavar="GOLD.yaml", help="the gold file (format: see the README)")
+    # SUPPRESS: `curate --out X evaluate GOLD` keeps the value given before the subcommand.
+    evaluate.add_argument("--out", type=Path, default=argparse.SUPPRESS, help="the build to score (default: curated)")
+    evaluate.add_argument(
+        "--raw", type=Path, default=argparse.SUPPRESS, help="the raw folder that was built (default: raw)"
+    )
+    evaluate.add_argument(
+        "--muscle-keys",
+        type=Path,
+        help="map of gold muscle keys to names and ontology ids (default: muscle_keys.yaml beside GOLD.yaml, "
+        "if present; without one, gold keys are lexicon ids)",
+    )
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.add_argument("--only", nargs="+", default=[], metavar="KEY", help="score only these articles")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
@@ -181,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     if command in ("review", "decide"):
         return _review_command(args)
+    if command == "evaluate":
+        return _evaluate_command(args)
     if command == "clean-cache":
         removed = StageCache(args.cache_dir).clear()
         print(f"removed {removed} cache entries from {args.cache_dir}")
@@ -280,6 +309,19 @@ def _review_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(f"\ninterrupted; decisions already made are saved in {args.decisions}", file=sys.stderr)
         return EXIT_OK
+    return EXIT_OK
+
+
+def _evaluate_command(args: argparse.Namespace) -> int:
+    from pipeline.evaluate import BuildError, GoldError, evaluate
+    from pipeline.evaluate.report import format_report, to_json
+
+    try:
+        evaluation = evaluate(args.gold, args.out, args.raw, args.muscle_keys, args.only)
+    except (GoldError, BuildError) as exc:
+        print(f"curate evaluate: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    print(to_json(evaluation) if args.json else format_report(evaluation))
     return EXIT_OK
 
 
