@@ -1,9 +1,11 @@
 """Controlled vocabularies of claim objects: actions, running roles, exercises, stretches, injuries.
 
-`data/claim_vocabulary.jsonl` holds one object per line: a stable `id` within its `vocabulary`,
-the canonical `label`, the `phrases` that name it (matched case-insensitively, plurals
-generated) and optional spaCy token `patterns` for lay phrasing ("straighten the leg at the
-knee" is knee extension). The loader validates the file; the object ruler is built from it.
+`data/vocabulary/` holds one JSONL file per vocabulary (`action.jsonl`, ...). Each line is one
+object: a stable `id`, the canonical `label`, the `phrases` that name it (matched
+case-insensitively, plurals generated) and optional `rules` for lay phrasing in the compact
+syntax of `phrasing.py` ("straighten~ <det>? <knee>" is knee extension), or raw spaCy token
+`patterns`. `classes.jsonl` names the word classes rules may use (`<knee>`). The loader validates
+every file; the object ruler is built from them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from spacy.util import filter_spans
 from pipeline.common.ids import short_hash
 from pipeline.common.rules import DATA_DIR, PatternError, could_match, read_jsonl, required_words
 from pipeline.extract.lexicon import plural
+from pipeline.extract.phrasing import RuleError, compile_rule
 from pipeline.records import VOCABULARIES
 
 
@@ -57,51 +60,80 @@ class Vocabulary:
         return len(self.entries)
 
 
+VOCABULARY_KEYS = {"id": str, "label": str, "phrases": list}
+OPTIONAL_KEYS = {"vocabulary": str, "rules": list, "patterns": list, "exclude": list, "note": str}
+CLASSES_FILE = "classes.jsonl"
+
+
 def default_vocabulary_path() -> Path:
-    return DATA_DIR / "claim_vocabulary.jsonl"
+    return DATA_DIR / "vocabulary"
 
 
 def load_vocabulary(path: Path | None = None) -> Vocabulary:
+    """Every vocabulary file of a folder, validated; any problem raises VocabularyError naming the file and row."""
     path = path or default_vocabulary_path()
-    try:
-        rows = read_jsonl(
-            path,
-            {"id": str, "vocabulary": str, "label": str, "phrases": list},
-            {"patterns": list, "exclude": list, "note": str},
-        )
-    except PatternError as exc:
-        raise VocabularyError(str(exc)) from exc
+    files = {f.stem: f for f in sorted(path.glob("*.jsonl")) if f.name != CLASSES_FILE}
+    unknown = sorted(set(files) - set(VOCABULARIES))
+    if unknown:
+        raise VocabularyError(f"{path}: {unknown} are not vocabularies (one of {', '.join(VOCABULARIES)})")
+    classes = _load_classes(path / CLASSES_FILE)
     entries: dict[str, VocabularyEntry] = {}
     owner: dict[tuple[str, str], str] = {}
     matcher = Matcher(spacy.blank("en").vocab, validate=True)
-    for row in rows:
-        where = f"{path.name}: '{row['id']}'"
-        if row["vocabulary"] not in VOCABULARIES:
-            raise VocabularyError(f"{where}: vocabulary must be one of {', '.join(VOCABULARIES)}")
-        if not all(isinstance(p, str) and p and p == p.strip() for p in row["phrases"]):
-            raise VocabularyError(f"{where}: phrases must be non-empty, trimmed strings")
-        for pattern in row.get("patterns", []):
-            try:
-                matcher.add("check", [pattern])
-            except (ValueError, KeyError, TypeError) as exc:
-                raise VocabularyError(f"{where}: a token pattern does not validate: {exc}") from exc
-        entry = VocabularyEntry(
-            id=row["id"],
-            vocabulary=row["vocabulary"],
-            label=row["label"],
-            phrases=tuple(row["phrases"]),
-            patterns=tuple(tuple(p) for p in row.get("patterns", [])),
-            exclude=tuple(row.get("exclude", [])),
-            note=row.get("note"),
-        )
-        if entry.key in entries:
-            raise VocabularyError(f"{where}: duplicate id in vocabulary '{entry.vocabulary}'")
-        for phrase in _forms(entry.phrases):
-            previous = owner.setdefault((entry.vocabulary, phrase), entry.id)
-            if previous != entry.id:
-                raise VocabularyError(f"{where}: phrase '{phrase}' also names '{previous}'")
-        entries[entry.key] = entry
-    return Vocabulary(entries=entries, path=path, digest=short_hash(path.read_bytes()))
+    for name, file in files.items():
+        try:
+            rows = read_jsonl(file, VOCABULARY_KEYS, OPTIONAL_KEYS)
+        except PatternError as exc:
+            raise VocabularyError(str(exc)) from exc
+        for row in rows:
+            entry = _entry(row, name, file, classes, matcher)
+            if entry.key in entries:
+                raise VocabularyError(f"{file.name}: '{entry.id}': duplicate id in vocabulary '{name}'")
+            for phrase in _forms(entry.phrases):
+                previous = owner.setdefault((name, phrase), entry.id)
+                if previous != entry.id:
+                    raise VocabularyError(f"{file.name}: '{entry.id}': phrase '{phrase}' also names '{previous}'")
+            entries[entry.key] = entry
+    digest = short_hash(b"".join(f.name.encode() + f.read_bytes() for f in sorted(path.glob("*.jsonl"))))
+    return Vocabulary(entries=entries, path=path, digest=digest)
+
+
+def _load_classes(path: Path) -> dict[str, list[str]]:
+    if not path.exists():
+        return {}
+    try:
+        rows = read_jsonl(path, {"class": str, "words": list}, {"note": str})
+    except PatternError as exc:
+        raise VocabularyError(str(exc)) from exc
+    return {row["class"]: row["words"] for row in rows}
+
+
+def _entry(row: dict, name: str, file: Path, classes: dict[str, list[str]], matcher: Matcher) -> VocabularyEntry:
+    where = f"{file.name}: '{row['id']}'"
+    if row.get("vocabulary", name) != name:
+        raise VocabularyError(f"{where}: vocabulary '{row['vocabulary']}' in the file of '{name}'")
+    if not all(isinstance(p, str) and p and p == p.strip() for p in row["phrases"]):
+        raise VocabularyError(f"{where}: phrases must be non-empty, trimmed strings")
+    patterns = list(row.get("patterns", []))
+    for rule in row.get("rules", []):
+        try:
+            patterns.append(compile_rule(rule, classes))
+        except (RuleError, AttributeError) as exc:
+            raise VocabularyError(f"{where}: rule '{rule}': {exc}") from exc
+    for pattern in patterns:
+        try:
+            matcher.add("check", [pattern])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise VocabularyError(f"{where}: a token pattern does not validate: {exc}") from exc
+    return VocabularyEntry(
+        id=row["id"],
+        vocabulary=name,
+        label=row["label"],
+        phrases=tuple(row["phrases"]),
+        patterns=tuple(tuple(p) for p in patterns),
+        exclude=tuple(row.get("exclude", [])),
+        note=row.get("note"),
+    )
 
 
 def _forms(phrases: tuple[str, ...]) -> list[str]:

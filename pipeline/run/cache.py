@@ -41,11 +41,20 @@ def stage_fingerprint(stage: str) -> str:
     digest = hashlib.sha256(f"{CACHE_FORMAT}|{stage}".encode())
     for path in _module_files(spec.modules):
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + path.read_bytes())
-    for name in spec.data:
-        digest.update(name.encode() + (PACKAGE_DIR / "data" / name).read_bytes())
+    for path in _data_files(spec.data):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + path.read_bytes())
     for library in spec.libraries:
         digest.update(f"{library}=={library_version(library) or 'absent'}".encode())
     return digest.hexdigest()
+
+
+def _data_files(names: tuple[str, ...]) -> list[Path]:
+    """The data files a stage lists: a file in pipeline/data, or every file of a folder ('vocabulary/')."""
+    files: list[Path] = []
+    for name in names:
+        path = PACKAGE_DIR / "data" / name
+        files += sorted(p for p in path.rglob("*") if p.is_file()) if name.endswith("/") else [path]
+    return files
 
 
 def _module_files(modules: tuple[str, ...]) -> list[Path]:

@@ -72,7 +72,7 @@ STAGES: tuple[Stage, ...] = (
         ("documents", "blocks", "mentions", "muscles", "claims", "vocabulary"),
         per_document=True,
         modules=("extract/claims/", "extract/vocabulary.py", "extract/lexicon.py", "common/", "records.py"),
-        data=("claim_vocabulary.jsonl", "claim_cues.jsonl", "muscles.jsonl"),
+        data=("vocabulary/", "claim_cues.jsonl", "muscles.jsonl"),
         libraries=("spacy",),
     ),
     Stage(

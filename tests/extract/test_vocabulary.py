@@ -67,34 +67,52 @@ def test_excluded_phrases_do_not_name_their_object(objects):
     assert objects("better muscular balance and a delicate balance beam") == []
 
 
-def _write(tmp_path, rows):
-    path = tmp_path / "vocab.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    return path
+def _write(tmp_path, rows, classes=()):
+    folder = tmp_path / "vocabulary"
+    folder.mkdir()
+    for row in rows:
+        name = row.pop("file", row.get("vocabulary", "action"))
+        with open(folder / f"{name}.jsonl", "a") as handle:
+            handle.write(json.dumps(row) + "\n")
+    if classes:
+        (folder / "classes.jsonl").write_text("".join(json.dumps(c) + "\n" for c in classes))
+    return folder
 
 
 @pytest.mark.parametrize(
     "rows, message",
     [
-        ([{"id": "x", "vocabulary": "colour", "label": "x", "phrases": ["x"]}], "vocabulary must be one of"),
+        ([{"file": "colour", "id": "x", "label": "x", "phrases": ["x"]}], "are not vocabularies"),
+        ([{"file": "action", "id": "x", "vocabulary": "injury", "label": "x", "phrases": ["x"]}], "in the file of"),
         (
             [
                 {"id": "a", "vocabulary": "exercise", "label": "a", "phrases": ["squat"]},
                 {"id": "b", "vocabulary": "exercise", "label": "b", "phrases": ["squats"]},
             ],
-            "also names",
+            "exercise.jsonl: 'b': phrase 'squats' also names 'a'",
         ),
         (
             [{"id": "x", "vocabulary": "action", "label": "x", "phrases": ["x"], "patterns": [[{"LOWERR": "x"}]]}],
-            "does not validate",
+            "action.jsonl: 'x': a token pattern does not validate",
         ),
+        ([{"id": "x", "label": "x", "phrases": ["x"], "rules": ["lift~ <elbow>"]}], "unknown word class <elbow>"),
+        ([{"id": "x", "label": "x", "phrases": ["x"], "rules": ["push-off"]}], "not one lower-case word"),
+        ([{"id": "x", "label": "x", "phrases": ["x"], "rules": ["<det>?"]}], "nothing but optional tokens"),
         ([{"id": "x", "vocabulary": "action", "label": "x", "phrases": [" x"]}], "trimmed"),
     ],
 )
-def test_invalid_vocabularies_are_rejected(tmp_path, rows, message):
-    with pytest.raises(VocabularyError, match=message) as info:
+def test_invalid_vocabularies_are_rejected_naming_the_file(tmp_path, rows, message):
+    with pytest.raises(VocabularyError, match=message):
         load_vocabulary(_write(tmp_path, rows))
-    assert "vocab.jsonl" in str(info.value)
+
+
+def test_rules_compile_with_word_classes_and_verb_forms(tmp_path):
+    rows = [{"id": "hop", "label": "hopping", "phrases": ["hopping"], "rules": ["lift~ <det>? <leg> off|up"]}]
+    folder = _write(tmp_path, rows, [{"class": "leg", "words": ["leg+", "foot", "feet"]}])
+    nlp = build_object_nlp(load_vocabulary(folder))
+    doc = nlp("She lifted her feet up and kept lifting the legs off.")
+    found = [(s.text, s.id_) for s in doc.spans[OBJECTS]]
+    assert found == [("lifted her feet up", "hop"), ("lifting the legs off", "hop")]
 
 
 def test_the_word_prefilter_never_hides_a_token_pattern_match():
