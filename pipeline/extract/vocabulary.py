@@ -15,14 +15,10 @@ from functools import cache
 from pathlib import Path
 
 import spacy
-from spacy.attrs import LOWER
-from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.matcher import Matcher
 
 from pipeline.common.ids import short_hash
-from pipeline.common.rules import DATA_DIR, PatternError, could_match, read_jsonl, required_words
+from pipeline.common.rules import DATA_DIR, PatternError, read_jsonl
 from pipeline.extract.lexicon import plural
 from pipeline.extract.phrasing import RuleError, compile_rule
 from pipeline.records import VOCABULARIES
@@ -89,7 +85,7 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
             entry = _entry(row, name, file, classes, matcher)
             if entry.key in entries:
                 raise VocabularyError(f"{file.name}: '{entry.id}': duplicate id in vocabulary '{name}'")
-            for phrase in _forms(entry.phrases):
+            for phrase in phrase_forms(entry.phrases):
                 previous = owner.setdefault((name, phrase), entry.id)
                 if previous != entry.id:
                     raise VocabularyError(f"{file.name}: '{entry.id}': phrase '{phrase}' also names '{previous}'")
@@ -136,7 +132,7 @@ def _entry(row: dict, name: str, file: Path, classes: dict[str, list[str]], matc
     )
 
 
-def _forms(phrases: tuple[str, ...]) -> list[str]:
+def phrase_forms(phrases: tuple[str, ...]) -> list[str]:
     forms = []
     for phrase in phrases:
         for form in (phrase.lower(), plural(phrase.lower())):
@@ -159,90 +155,3 @@ def _cached_vocabulary(path: Path) -> Vocabulary:
 
 
 spacy.registry.misc.register("curate.vocabulary.v1", func=cached_vocabulary)
-OBJECTS = "claim_objects"
-
-
-@Language.factory(
-    "claim_object_patterns", default_config={"vocabulary": {"@misc": "curate.vocabulary.v1", "path": None}}
-)
-def make_object_patterns(nlp: Language, name: str, vocabulary: Vocabulary) -> ObjectPatterns:
-    return ObjectPatterns(nlp, vocabulary)
-
-
-class ObjectPatterns:
-    """Token patterns for lay phrasing, added to the phrase ruler's spans; then longest match wins."""
-
-    def __init__(self, nlp: Language, vocabulary: Vocabulary) -> None:
-        self.matcher = Matcher(nlp.vocab, validate=True)
-        self.exclude = PhraseMatcher(nlp.vocab, attr="LOWER")
-        # Each pattern's required words: the Matcher runs only on blocks holding all of some
-        # pattern's, which most blocks do not (it was a third of claim extraction's time).
-        # Words are compared as the string-store hashes of their lower-case forms, which
-        # `Doc.to_array` gives without building a Token per word.
-        self.required: list[list[frozenset[int]]] = []
-        for key, entry in vocabulary.entries.items():
-            if entry.patterns:
-                self.matcher.add(key, [list(p) for p in entry.patterns])
-                for pattern in entry.patterns:
-                    words = required_words(list(pattern))
-                    self.required.append([frozenset(nlp.vocab.strings.add(w) for w in ws) for ws in words])
-            if entry.exclude:
-                self.exclude.add(key, list(nlp.tokenizer.pipe(entry.exclude)))
-
-    def __call__(self, doc: Doc) -> Doc:
-        spans = list(doc.spans.get(OBJECTS, []))
-        words = set(doc.to_array(LOWER).tolist())
-        for match_id, start, end in self.matcher(doc) if could_match(self.required, words) else []:
-            vocabulary, object_id = doc.vocab.strings[match_id].split(":", 1)
-            spans.append(Span(doc, start, end, label=vocabulary, span_id=object_id))
-        excluded = [(doc.vocab.strings[key], start, end) for key, start, end in self.exclude(doc)]
-        spans = [
-            span
-            for span in spans
-            if not any(
-                key == f"{span.label_}:{span.id_}" and start <= span.start and span.end <= end
-                for key, start, end in excluded
-            )
-        ]
-        # Longest match within each vocabulary; one phrase may name objects in two ("lift your
-        # knees" is hip flexion and, as a running role, knee lift).
-        by_vocabulary: dict[str, list[Span]] = {}
-        for span in spans:
-            by_vocabulary.setdefault(span.label_, []).append(span)
-        kept = [span for group in by_vocabulary.values() for span in filter_spans(group)]
-        # ...but a span inside a longer object of another vocabulary is part of that name:
-        # "breathing" in "diaphragmatic breathing" (an exercise) is not a second object.
-        kept = [
-            span
-            for span in kept
-            if not any(
-                other.label_ != span.label_
-                and other.start <= span.start
-                and span.end <= other.end
-                and len(other) > len(span)
-                for other in kept
-            )
-        ]
-        doc.spans[OBJECTS] = sorted(kept, key=lambda span: (span.start, span.label_))
-        return doc
-
-
-def build_object_nlp(vocabulary: Vocabulary) -> Language:
-    """spacy.blank('en') with a phrase ruler and lay-phrasing patterns for claim objects."""
-    nlp = spacy.blank("en")
-    ruler = nlp.add_pipe(
-        "span_ruler",
-        name="claim_object_ruler",
-        config={"spans_key": OBJECTS, "phrase_matcher_attr": "LOWER", "validate": True, "overwrite": False},
-    )
-    ruler.add_patterns(
-        [
-            {"label": entry.vocabulary, "pattern": form, "id": entry.id}
-            for entry in vocabulary.entries.values()
-            for form in _forms(entry.phrases)
-        ]
-    )
-    nlp.add_pipe(
-        "claim_object_patterns", config={"vocabulary": {"@misc": "curate.vocabulary.v1", "path": str(vocabulary.path)}}
-    )
-    return nlp

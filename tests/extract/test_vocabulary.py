@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from pipeline.extract.vocabulary import OBJECTS, VOCABULARIES, VocabularyError, build_object_nlp, load_vocabulary
+from pipeline.extract.objects import OBJECTS, build_object_nlp
+from pipeline.extract.vocabulary import VOCABULARIES, VocabularyError, load_vocabulary
 
 
 @pytest.fixture(scope="module")

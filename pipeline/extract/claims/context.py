@@ -50,6 +50,8 @@ class DocumentState:
     lead_in: bool = False  # the exercise list was opened by a lead-in paragraph, not a heading
     member_group: str | None = None  # a heading group whose member list follows
     table_columns: list[tuple[str, list[str]]] = field(default_factory=list)  # (relation, muscles)
+    announced: list[str] = field(default_factory=list)  # groups whose members the text is naming next
+    announced_misses: int = 0  # sentences since then that named none of them
 
 
 @dataclass

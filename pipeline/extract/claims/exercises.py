@@ -16,7 +16,7 @@ from spacy.language import Language
 from pipeline.extract.claims.context import DocumentState, Found, Sentence, inside_object, unique_ids
 from pipeline.extract.claims.subjects import LINKS
 from pipeline.extract.claims.toolkit import Toolkit
-from pipeline.extract.vocabulary import OBJECTS
+from pipeline.extract.objects import OBJECTS
 from pipeline.records import Block, Claim
 
 THIS_EXERCISE = re.compile(

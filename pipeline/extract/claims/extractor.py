@@ -28,12 +28,22 @@ from pipeline.extract.claims.context import (
 from pipeline.extract.claims.counts import member_count, prominence
 from pipeline.extract.claims.cues import Cues
 from pipeline.extract.claims.exercises import is_exercise, labelled_exercise, table_row, this_exercise
-from pipeline.extract.claims.members import heading_list_member, member_claims
+from pipeline.extract.claims.members import (
+    anaphoric_members,
+    announced_members,
+    announces,
+    heading_list_member,
+    member_claims,
+)
 from pipeline.extract.claims.subjects import object_claims
 from pipeline.extract.claims.toolkit import Toolkit
 from pipeline.extract.lexicon import Lexicon
-from pipeline.extract.vocabulary import OBJECTS, Vocabulary, build_object_nlp
+from pipeline.extract.objects import OBJECTS, build_object_nlp
+from pipeline.extract.vocabulary import Vocabulary
 from pipeline.records import MATCH_CATEGORY_ERROR, Block, Claim, Mention
+
+# An announcement of members ("the calf has two muscles") lapses after this many sentences name none.
+MAX_ANNOUNCED_MISSES = 1
 
 
 class ClaimExtractor:
@@ -69,8 +79,10 @@ class ClaimExtractor:
         self, kit: Toolkit, block: Block, mentions: list[Mention], objects: list[Found], state: DocumentState
     ) -> list[Claim]:
         if block.kind in ("heading", "title"):
+            heading = Sentence(block, 0, len(block.text), mentions, objects, Label(None), state, [])
+            claims = member_claims(kit, heading) + _members_in_turn(kit, heading)
             _enter_heading(kit, block, mentions, state)
-            return []
+            return claims
         if block.kind == "table_row":
             return table_row(kit, self.nlp, block, state)
         state.table_columns = []
@@ -95,12 +107,27 @@ class ClaimExtractor:
                 claims += this_exercise(kit, s, previous_exercises)
             previous_exercises = exercises or previous_exercises
             claims += member_count(kit, s) + prominence(kit, s)
-            claims += member_claims(kit, s) + object_claims(kit, s) + labelled_exercise(kit, s)
+            claims += member_claims(kit, s) + anaphoric_members(kit, s) + _members_in_turn(kit, s)
+            claims += object_claims(kit, s) + labelled_exercise(kit, s)
             paragraph_topic = _subject_named(kit, s, objects) or paragraph_topic
         if paragraph_topic:
             state.discourse = paragraph_topic
         _track_exercise_lists(kit, block, state)
         return claims
+
+
+def _members_in_turn(kit: Toolkit, s: Sentence) -> list[Claim]:
+    """Members named one sentence at a time after a sentence announced them ("there are two muscles")."""
+    state = s.state
+    claims = announced_members(kit, s, state.announced) if state.announced else []
+    if state.announced and not claims:
+        state.announced_misses += 1
+        if state.announced_misses > MAX_ANNOUNCED_MISSES:
+            state.announced = []
+    announced = announces(kit, s)
+    if announced:
+        state.announced, state.announced_misses = announced, 0
+    return claims
 
 
 def _first_of_each_id(claims: list[Claim]) -> list[Claim]:

@@ -1,8 +1,18 @@
 """Member claims: which muscles a group is made of.
 
-"The quads, consisting of the vastus medialis, ..." (a group, a cue, its members); "the soleus
-is part of the calves"; a list of bare member names under a heading that names their group.
-A member claim is kept only when the lexicon lists the member under the group.
+A group and a muscle the lexicon lists under it, in one sentence, joined by what states
+membership:
+
+- after the group: "the quads, consisting of the vastus medialis ..."; "the calf (gastrocnemius
+  and soleus)"; "a major hip flexor muscle, the psoas"; "the glutes, particularly the gluteus
+  maximus"; "the hamstrings are the biceps femoris, ...";
+- before it: "the soleus is part of the calves"; "three muscles make up the hamstrings";
+  "the gluteus maximus, the largest muscle in the gluteal group"; "X -- a hamstring muscle --".
+
+Beyond one sentence: a list of member names under a heading that names their group, and a
+sentence that announces members ("the hamstring is made up of three muscles:", "there are two
+muscles in the calf") followed by sentences or list items naming them. The lexicon has the last
+word: a muscle it does not list under the group is never claimed as a member.
 """
 
 from __future__ import annotations
@@ -13,73 +23,134 @@ from pipeline.extract.claims.context import DocumentState, Sentence
 from pipeline.extract.claims.toolkit import Toolkit
 from pipeline.records import RELATION_MEMBER, Block, Claim, Mention
 
-# A list item under a group's heading is a bare member name if it is this short.
-MAX_MEMBER_ITEM_WORDS = 8
+# A list item under a group's heading is a member item if it opens with the member's name.
+MAX_ITEM_OPENING_CHARS = 12
+# A group announced with its members to come reaches this many sentences (or list items) ahead.
+MAX_ANNOUNCED_SENTENCES = 3
+# Between a group and a member: words that say the member belongs to the group ...
+FORWARD = re.compile(
+    r"\b(?:consist(?:s|ing|ed)? of|compris(?:e|es|ing|ed)(?: of)?|made up of|composed of|includ(?:e|es|ing)|"
+    r"such as|namely|specifically|particularly|especially|notably|mainly|primarily|chiefly|e\.g\.|i\.e\.|"
+    r"divided into|split into)\b|[:(—–]|--|\s-\s",
+    re.I,
+)
+# ... or, standing alone between them, a copula or an appositive comma: "the hamstrings are the
+# biceps femoris, ..."; "a major hip flexor muscle, the psoas".
+FORWARD_WHOLE = re.compile(r"^\W*(?:muscles?|group)?\s*(?:,|\bare\b|\bis\b|\bare called\b)\s*(?:the|your)?\s*$", re.I)
+BACKWARD = re.compile(
+    r"\b(?:part|member|members|one|component|components|portion|head|heads) of\b|\bbelong(?:s|ing)? to\b|"
+    r"\b(?:make|makes|made|making) up\b|\b(?:form|forms|forming) (?:the|your)\b|\bcompris(?:e|es|ing) (?:the|your)\b|"
+    r"\bknown (?:collectively )?as\b|[(—–]|--|^\s*,\s*(?:a|an|the|one)\b[^,.;:]{0,50}$",
+    re.I,
+)
+# "There are two muscles in the calf", "the hamstring is comprised of three muscles:": members follow.
+ANNOUNCES = re.compile(
+    r"\b(?:consist(?:s|ing)? of|compris(?:e|es|ed|ing)(?: of)?|made up of|composed of|"
+    r"(?:two|three|four|five|six|[2-6]) (?:\w+ )?(?:muscles|parts|heads|components|bands))\b|:\s*$",
+    re.I,
+)
+# "These muscles comprise the calf complex": the muscles named just before are the members.
+ANAPHORIC_MEMBERS = re.compile(
+    r"^\W*(?:these|both|they|the two|all three|all four)\b[^.;:]{0,30}?\b(?:compris(?:e|es)|make up|form|are (?:all )?(?:part|members) of|belong to)\b",
+    re.I,
+)
 
 
 def heading_list_member(kit: Toolkit, block: Block, mentions: list[Mention], state: DocumentState) -> list[Claim]:
-    """A list of bare member names under a heading that names their group."""
+    """A list item naming one member of the group its heading (or lead-in) announced."""
     group = state.member_group
     if block.kind != "list_item" or group is None:
         state.member_group = None if block.kind != "list_item" else group
         return []
-    words = re.findall(r"[A-Za-z]+", block.text)
-    if len(mentions) != 1 or len(words) > MAX_MEMBER_ITEM_WORDS:
-        return []
-    member = mentions[0]
-    if not kit.is_member(group, member.muscle_id):
+    opening = [m for m in mentions if m.char_start <= MAX_ITEM_OPENING_CHARS]
+    if not opening or not kit.is_member(group, opening[0].muscle_id):
         return []
     span = (0, len(block.text))
-    return [kit.claim(block, span, group, RELATION_MEMBER, member.muscle_id, "member_heading_list")]
+    return [kit.claim(block, span, group, RELATION_MEMBER, opening[0].muscle_id, "member_heading_list")]
 
 
 def member_claims(kit: Toolkit, s: Sentence) -> list[Claim]:
-    """'The quads, consisting of the vastus medialis, ...': a group, a cue, its members."""
-    text, label = s.block.text, s.label.end
-    for i, group in enumerate(s.mentions):
-        following = s.mentions[i + 1 :]
-        if not kit.is_group(group.muscle_id) or not following:
-            continue
-        between = text[group.char_end : following[0].char_start]
-        at_label = label is not None and group.char_end <= label < following[0].char_start
-        if at_label or kit.cues.search("member_cue", between):
-            return _listed_members(kit, s, group, following) + part_of_claims(kit, s)
-    return part_of_claims(kit, s)
+    """A group and its members named in one sentence, joined by a membership cue.
+
+    Groups are read in order, and a member goes to the first group that claims it: in "the
+    scalenes consist of three pairs of neck muscles: ...", the scalenes, not the neck muscles.
+    """
+    claims: dict[str, Claim] = {}
+    for group in (m for m in s.mentions if kit.is_group(m.muscle_id)):
+        for member in s.mentions:
+            if member.muscle_id in claims or not kit.is_member(group.muscle_id, member.muscle_id):
+                continue
+            if _joined(kit, s, group, member):
+                span = (s.start, s.end)
+                claim = kit.claim(s.block, span, group.muscle_id, RELATION_MEMBER, member.muscle_id, "member_cue")
+                claims[member.muscle_id] = claim
+    return list(claims.values())
 
 
-def _listed_members(kit: Toolkit, s: Sentence, group: Mention, following: list[Mention]) -> list[Claim]:
-    claims = []
-    for member in following:
-        if kit.negated(s.block.text[s.start : member.char_start]):
-            kit.stats.negated_not_emitted += 1
-            break
-        if not kit.is_member(group.muscle_id, member.muscle_id):
-            kit.stats.member_claims_rejected_by_lexicon += 1
-            continue
-        claims.append(
-            kit.claim(s.block, (s.start, s.end), group.muscle_id, RELATION_MEMBER, member.muscle_id, "member_cue")
-        )
-    return claims
-
-
-def part_of_claims(kit: Toolkit, s: Sentence) -> list[Claim]:
-    """'the soleus is part of the calves'; 'although not directly part of the glutes' is none."""
-    claims = []
+def _joined(kit: Toolkit, s: Sentence, group: Mention, member: Mention) -> bool:
+    """Whether the text between a group and a member says the member belongs to the group."""
     text = s.block.text
-    for member, group in zip(s.mentions, s.mentions[1:], strict=False):
-        between = text[member.char_end : group.char_start]
-        if not kit.cues.search("member_part_of", between) or not kit.is_group(group.muscle_id):
-            continue
-        if kit.negated(text[s.start : group.char_start]):
-            kit.stats.negated_not_emitted += 1
-            continue
-        if kit.is_member(group.muscle_id, member.muscle_id):
-            claims.append(
-                kit.claim(s.block, (s.start, s.end), group.muscle_id, RELATION_MEMBER, member.muscle_id, "member_cue")
-            )
-    # "Although not directly part of the glutes, the quadriceps ...": the member comes after.
-    for group in s.mentions:
-        before = text[s.start : group.char_start]
-        if kit.cues.search("member_part_of", before[-30:]) and kit.negated(before):
-            kit.stats.negated_not_emitted += 1
+    first, second = (group, member) if group.char_start < member.char_start else (member, group)
+    between = text[first.char_end : second.char_start]
+    listed = [m for m in s.mentions if first.char_end <= m.char_start < second.char_start]
+    if any(not _related(kit, group.muscle_id, member.muscle_id, m.muscle_id) for m in listed):
+        return False  # another entity stands between them: they are not one group-and-list
+    if kit.negated(text[s.start : second.char_start]):
+        kit.stats.negated_not_emitted += 1
+        return False
+    label = s.label.end
+    if first is group and label is not None and group.char_end <= label < member.char_start:
+        return True
+    joining = _without_mentions(between, listed, first.char_end)
+    if first is group:
+        return FORWARD.search(joining) is not None or (not listed and FORWARD_WHOLE.match(joining) is not None)
+    return BACKWARD.search(joining) is not None
+
+
+def _related(kit: Toolkit, group: str, member: str, other: str) -> bool:
+    """A name between a group and its member belongs to the list if it is another member, the group
+    again, or a group that holds the member too ("three pairs of neck muscles: scalenus anterior")."""
+    return other == group or kit.is_member(group, other) or kit.lexicon.leaves(member) <= kit.lexicon.leaves(other)
+
+
+def _without_mentions(between: str, listed: list[Mention], offset: int) -> str:
+    """The text between two mentions with the names listed in it blanked: only the joining words are read."""
+    chars = list(between)
+    for mention in listed:
+        for i in range(mention.char_start - offset, mention.char_end - offset):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def announced_members(kit: Toolkit, s: Sentence, announced: list[str]) -> list[Claim]:
+    """Members named in a sentence after one that announced them: 'There are two muscles in the calf.
+    The outer one is the gastrocnemius.' `announced` holds the announced groups."""
+    claims = []
+    for group in announced:
+        for member in dict.fromkeys(m.muscle_id for m in s.mentions):
+            if kit.is_member(group, member) and not kit.negated(s.text):
+                claims.append(kit.claim(s.block, (s.start, s.end), group, RELATION_MEMBER, member, "member_cue"))
     return claims
+
+
+def announces(kit: Toolkit, s: Sentence) -> list[str]:
+    """The groups whose members a sentence announces without naming them."""
+    groups = [m.muscle_id for m in s.mentions if kit.is_group(m.muscle_id)]
+    named = any(kit.is_member(g, m.muscle_id) for g in groups for m in s.mentions)
+    if not groups or named or not ANNOUNCES.search(s.text):
+        return []
+    return list(dict.fromkeys(groups))
+
+
+def anaphoric_members(kit: Toolkit, s: Sentence) -> list[Claim]:
+    """'These muscles comprise the calf complex': the members are the muscles the paragraph just named."""
+    if not ANAPHORIC_MEMBERS.search(s.text):
+        return []
+    groups = [m.muscle_id for m in s.mentions if kit.is_group(m.muscle_id)]
+    topic = s.paragraph_topic or s.state.discourse
+    return [
+        kit.claim(s.block, (s.start, s.end), group, RELATION_MEMBER, member, "member_cue")
+        for group in groups
+        for member in topic
+        if kit.is_member(group, member)
+    ]

@@ -1,0 +1,182 @@
+"""The claim-object component: finds the vocabulary objects of a block as spans (`doc.spans[OBJECTS]`).
+
+A phrase ruler matches the vocabularies' phrases; `claim_object_patterns` adds the matches of
+their token rules (lay phrasing), then elliptical coordinations ("hip flexion and abduction" is
+also hip abduction; "hip and knee extension" also hip extension), then keeps the longest match
+within each vocabulary.
+"""
+
+from __future__ import annotations
+
+import spacy
+from spacy.attrs import LOWER
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from pipeline.common.rules import could_match, required_words
+from pipeline.extract.vocabulary import Vocabulary, phrase_forms
+
+OBJECTS = "claim_objects"
+
+
+@Language.factory(
+    "claim_object_patterns", default_config={"vocabulary": {"@misc": "curate.vocabulary.v1", "path": None}}
+)
+def make_object_patterns(nlp: Language, name: str, vocabulary: Vocabulary) -> ObjectPatterns:
+    return ObjectPatterns(nlp, vocabulary)
+
+
+# Vocabularies whose objects are "<part> <what>" pairs that writers coordinate elliptically.
+ELLIPTICAL_VOCABULARIES = ("action", "running_role")
+# Words that join coordinated items: "flexion, abduction and external rotation".
+JOINERS = frozenset({",", "and", "or", "&", "/", "as", "well", "plus"})
+# A coordinated item is at most this many words: "external rotation".
+MAX_ITEM_WORDS = 2
+
+
+class Ellipses:
+    """Objects a coordination leaves implicit: "hip flexion and abduction" also names hip abduction;
+    "hip and knee extension" also names hip extension.
+
+    Built from the vocabularies' own phrases: a phrase "hip abduction" pairs the part "hip" with
+    "abduction", so only pairs some phrase names are ever added.
+    """
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.pairs: dict[tuple[str, str, str], str] = {}  # (vocabulary, part, what) -> object id
+        for entry in vocabulary.entries.values():
+            if entry.vocabulary not in ELLIPTICAL_VOCABULARIES:
+                continue
+            for phrase in entry.phrases:
+                part, _, what = phrase.lower().partition(" ")
+                if what and " " not in part and what.count(" ") < MAX_ITEM_WORDS:
+                    self.pairs.setdefault((entry.vocabulary, part, what), entry.id)
+        self.parts = {(v, part) for v, part, _ in self.pairs}
+
+    def __call__(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        found = []
+        for span in spans:
+            if span.label_ not in ELLIPTICAL_VOCABULARIES or len(span) < 2:
+                continue
+            part, what = span[0].lower_, span[1:].text.lower()
+            if self.pairs.get((span.label_, part, what)) == span.id_:
+                found += self._following(doc, span, part) + self._preceding(doc, span, what)
+        return found
+
+    def _following(self, doc: Doc, span: Span, part: str) -> list[Span]:
+        """ "hip flexion, abduction and external rotation": the items after share the part."""
+        found, i = [], span.end
+        while True:
+            j = i
+            while j < len(doc) and doc[j].lower_ in JOINERS:
+                j += 1
+            if j == i:
+                return found
+            item = self._item(doc, j, span.label_, part)
+            if item is None:
+                return found
+            found.append(item)
+            i = item.end
+
+    def _item(self, doc: Doc, start: int, vocabulary: str, part: str) -> Span | None:
+        for width in range(MAX_ITEM_WORDS, 0, -1):
+            what = doc[start : start + width].text.lower()
+            object_id = self.pairs.get((vocabulary, part, what))
+            if object_id and start + width <= len(doc):
+                return Span(doc, start, start + width, label=vocabulary, span_id=object_id)
+        return None
+
+    def _preceding(self, doc: Doc, span: Span, what: str) -> list[Span]:
+        """ "hip and knee extension": the parts before share what is done."""
+        found, i = [], span.start
+        while i >= 2 and doc[i - 1].lower_ in JOINERS:
+            part = doc[i - 2].lower_
+            object_id = self.pairs.get((span.label_, part, what))
+            if object_id is None:
+                break
+            found.append(Span(doc, i - 2, i - 1, label=span.label_, span_id=object_id))
+            i -= 2
+        return found
+
+
+class ObjectPatterns:
+    """Token patterns for lay phrasing, added to the phrase ruler's spans; then longest match wins."""
+
+    def __init__(self, nlp: Language, vocabulary: Vocabulary) -> None:
+        self.ellipses = Ellipses(vocabulary)
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.exclude = PhraseMatcher(nlp.vocab, attr="LOWER")
+        # Each pattern's required words: the Matcher runs only on blocks holding all of some
+        # pattern's, which most blocks do not (it was a third of claim extraction's time).
+        # Words are compared as the string-store hashes of their lower-case forms, which
+        # `Doc.to_array` gives without building a Token per word.
+        self.required: list[list[frozenset[int]]] = []
+        for key, entry in vocabulary.entries.items():
+            if entry.patterns:
+                self.matcher.add(key, [list(p) for p in entry.patterns])
+                for pattern in entry.patterns:
+                    words = required_words(list(pattern))
+                    self.required.append([frozenset(nlp.vocab.strings.add(w) for w in ws) for ws in words])
+            if entry.exclude:
+                self.exclude.add(key, list(nlp.tokenizer.pipe(entry.exclude)))
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = list(doc.spans.get(OBJECTS, []))
+        words = set(doc.to_array(LOWER).tolist())
+        for match_id, start, end in self.matcher(doc) if could_match(self.required, words) else []:
+            vocabulary, object_id = doc.vocab.strings[match_id].split(":", 1)
+            spans.append(Span(doc, start, end, label=vocabulary, span_id=object_id))
+        spans += self.ellipses(doc, spans)
+        excluded = [(doc.vocab.strings[key], start, end) for key, start, end in self.exclude(doc)]
+        spans = [
+            span
+            for span in spans
+            if not any(
+                key == f"{span.label_}:{span.id_}" and start <= span.start and span.end <= end
+                for key, start, end in excluded
+            )
+        ]
+        # Longest match within each vocabulary; one phrase may name objects in two ("lift your
+        # knees" is hip flexion and, as a running role, knee lift).
+        by_vocabulary: dict[str, list[Span]] = {}
+        for span in spans:
+            by_vocabulary.setdefault(span.label_, []).append(span)
+        kept = [span for group in by_vocabulary.values() for span in filter_spans(group)]
+        # ...but a span inside a longer object of another vocabulary is part of that name:
+        # "breathing" in "diaphragmatic breathing" (an exercise) is not a second object.
+        kept = [
+            span
+            for span in kept
+            if not any(
+                other.label_ != span.label_
+                and other.start <= span.start
+                and span.end <= other.end
+                and len(other) > len(span)
+                for other in kept
+            )
+        ]
+        doc.spans[OBJECTS] = sorted(kept, key=lambda span: (span.start, span.label_))
+        return doc
+
+
+def build_object_nlp(vocabulary: Vocabulary) -> Language:
+    """spacy.blank('en') with a phrase ruler and lay-phrasing patterns for claim objects."""
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe(
+        "span_ruler",
+        name="claim_object_ruler",
+        config={"spans_key": OBJECTS, "phrase_matcher_attr": "LOWER", "validate": True, "overwrite": False},
+    )
+    ruler.add_patterns(
+        [
+            {"label": entry.vocabulary, "pattern": form, "id": entry.id}
+            for entry in vocabulary.entries.values()
+            for form in phrase_forms(entry.phrases)
+        ]
+    )
+    nlp.add_pipe(
+        "claim_object_patterns", config={"vocabulary": {"@misc": "curate.vocabulary.v1", "path": str(vocabulary.path)}}
+    )
+    return nlp
