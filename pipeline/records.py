@@ -84,11 +84,13 @@ AGREEMENTS = (AGREES, PARTIAL, CONTRADICTS, UNKNOWN)
 
 # Conflict kinds: `conflicts.kind`, with what each means.
 NAMING, CATEGORY, REFERENCE, DISAGREEMENT = "naming", "category", "reference", "disagreement"
+CANDIDATE = "candidate"
 CONFLICT_KINDS = {
     NAMING: "the same muscle written differently across sources",
     CATEGORY: "a structure or bone called a muscle",
     REFERENCE: "a fact that standard anatomy or exercise references contradict",
     DISAGREEMENT: "sources giving incompatible values for the same slot",
+    CANDIDATE: "a term the vocabularies lack, found in the text: accept it as an object of this dataset or reject it",
 }
 FACT_STATUSES = ("accepted", "flagged", "rejected")
 CONFLICT_STATUSES = ("open", "resolved")
@@ -195,3 +197,5 @@ class Claim:
     line_end: int | None
     rule_id: str
     confidence: float
+    object_text: str = ""  # the object as written in the sentence
+    candidate: bool = False  # the object is a candidate term: the vocabularies lack it

@@ -8,6 +8,8 @@ within each vocabulary.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import spacy
 from spacy.attrs import LOWER
 from spacy.language import Language
@@ -16,18 +18,26 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.common.rules import could_match, required_words
+from pipeline.extract.candidates import CANDIDATES, HeadNouns, candidate_spans
+from pipeline.extract.lexicon import Lexicon
+from pipeline.extract.registry import lexicon_config, vocabulary_config
 from pipeline.extract.vocabulary import Vocabulary, phrase_forms
 
 OBJECTS = "claim_objects"
 
 
 @Language.factory(
-    "claim_object_patterns", default_config={"vocabulary": {"@misc": "curate.vocabulary.v1", "path": None}}
+    "claim_object_patterns",
+    default_config={"vocabulary": vocabulary_config(None), "lexicon": lexicon_config(None), "heads_path": None},
 )
-def make_object_patterns(nlp: Language, name: str, vocabulary: Vocabulary) -> ObjectPatterns:
-    return ObjectPatterns(nlp, vocabulary)
+def make_object_patterns(
+    nlp: Language, name: str, vocabulary: Vocabulary, lexicon: Lexicon, heads_path: str | None
+) -> ObjectPatterns:
+    path = Path(heads_path) if heads_path else vocabulary.path / HEADS_FILE
+    return ObjectPatterns(nlp, vocabulary, HeadNouns.load(path, lexicon.words))
 
 
+HEADS_FILE = "heads.jsonl"
 # Vocabularies whose objects are "<part> <what>" pairs that writers coordinate elliptically.
 ELLIPTICAL_VOCABULARIES = ("action", "running_role")
 # Words that join coordinated items: "flexion, abduction and external rotation".
@@ -102,10 +112,16 @@ class Ellipses:
 
 
 class ObjectPatterns:
-    """Token patterns for lay phrasing, added to the phrase ruler's spans; then longest match wins."""
+    """Token patterns for lay phrasing, added to the phrase ruler's spans; then longest match wins.
 
-    def __init__(self, nlp: Language, vocabulary: Vocabulary) -> None:
+    Candidate terms (`candidates.py`) come last, only where no vocabulary object names the head;
+    they are listed again in `doc.spans[CANDIDATES]`, so the claim rules can tell them apart.
+    """
+
+    def __init__(self, nlp: Language, vocabulary: Vocabulary, heads: HeadNouns) -> None:
         self.ellipses = Ellipses(vocabulary)
+        self.heads = heads
+        self.known = {key for key in vocabulary.entries}
         self.matcher = Matcher(nlp.vocab, validate=True)
         self.exclude = PhraseMatcher(nlp.vocab, attr="LOWER")
         # Each pattern's required words: the Matcher runs only on blocks holding all of some
@@ -157,12 +173,21 @@ class ObjectPatterns:
                 for other in kept
             )
         ]
-        doc.spans[OBJECTS] = sorted(kept, key=lambda span: (span.start, span.label_))
+        candidates = [
+            span
+            for span in filter_spans(candidate_spans(doc, self.heads, kept))
+            if f"{span.label_}:{span.id_}" not in self.known
+        ]
+        doc.spans[OBJECTS] = sorted(kept + candidates, key=lambda span: (span.start, span.label_))
+        doc.spans[CANDIDATES] = candidates
         return doc
 
 
-def build_object_nlp(vocabulary: Vocabulary) -> Language:
-    """spacy.blank('en') with a phrase ruler and lay-phrasing patterns for claim objects."""
+def build_object_nlp(vocabulary: Vocabulary, lexicon_path: Path | None = None) -> Language:
+    """spacy.blank('en') with a phrase ruler and lay-phrasing patterns for claim objects.
+
+    The lexicon (default: the shipped one) lends its anatomical words to candidate terms.
+    """
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe(
         "span_ruler",
@@ -177,6 +202,7 @@ def build_object_nlp(vocabulary: Vocabulary) -> Language:
         ]
     )
     nlp.add_pipe(
-        "claim_object_patterns", config={"vocabulary": {"@misc": "curate.vocabulary.v1", "path": str(vocabulary.path)}}
+        "claim_object_patterns",
+        config={"vocabulary": vocabulary_config(vocabulary.path), "lexicon": lexicon_config(lexicon_path)},
     )
     return nlp

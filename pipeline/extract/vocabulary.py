@@ -59,6 +59,8 @@ class Vocabulary:
 VOCABULARY_KEYS = {"id": str, "label": str, "phrases": list}
 OPTIONAL_KEYS = {"vocabulary": str, "rules": list, "patterns": list, "exclude": list, "note": str}
 CLASSES_FILE = "classes.jsonl"
+# Data files of the folder that are not vocabularies.
+NOT_VOCABULARIES = (CLASSES_FILE, "heads.jsonl")
 
 
 def default_vocabulary_path() -> Path:
@@ -68,7 +70,7 @@ def default_vocabulary_path() -> Path:
 def load_vocabulary(path: Path | None = None) -> Vocabulary:
     """Every vocabulary file of a folder, validated; any problem raises VocabularyError naming the file and row."""
     path = path or default_vocabulary_path()
-    files = {f.stem: f for f in sorted(path.glob("*.jsonl")) if f.name != CLASSES_FILE}
+    files = {f.stem: f for f in sorted(path.glob("*.jsonl")) if f.name not in NOT_VOCABULARIES}
     unknown = sorted(set(files) - set(VOCABULARIES))
     if unknown:
         raise VocabularyError(f"{path}: {unknown} are not vocabularies (one of {', '.join(VOCABULARIES)})")
@@ -144,7 +146,8 @@ def phrase_forms(phrases: tuple[str, ...]) -> list[str]:
 def cached_vocabulary(path: str | Path | None = None) -> Vocabulary:
     """The vocabularies at `path` (default: the shipped file), loaded once per process and file.
 
-    Registered with spaCy as "curate.vocabulary.v1", so the object component names its data in its config.
+    Registered with spaCy as "curate.vocabulary.v1" (`registry.py`), so the object component names
+    its data in its config.
     """
     return _cached_vocabulary(Path(path) if path else default_vocabulary_path())
 
@@ -152,6 +155,3 @@ def cached_vocabulary(path: str | Path | None = None) -> Vocabulary:
 @cache
 def _cached_vocabulary(path: Path) -> Vocabulary:
     return load_vocabulary(path)
-
-
-spacy.registry.misc.register("curate.vocabulary.v1", func=cached_vocabulary)

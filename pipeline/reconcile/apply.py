@@ -15,7 +15,7 @@ from pipeline.extract.lexicon import Lexicon
 from pipeline.reconcile.conflicts import Conflict
 from pipeline.reconcile.evidence import EvidenceIndex
 from pipeline.reconcile.facts import Fact
-from pipeline.records import ACCEPT, MERGE, REJECT, Claim, Mention
+from pipeline.records import ACCEPT, CANDIDATE, MERGE, NOT_A_CONFLICT, REJECT, Claim, Mention
 from pipeline.review.decisions import Decision
 
 
@@ -100,6 +100,25 @@ def rejected_claims(conflicts: list[Conflict]) -> set[str]:
         for conflict in conflicts
         if conflict.decision and conflict.decision.action == REJECT
         for c in conflict.decision.claims
+    }
+
+
+def rejected_candidate_claims(conflicts: list[Conflict], claims: list[Claim]) -> set[str]:
+    """Every claim about a candidate term a reviewer rejected."""
+    rejected = {
+        (c.relation, c.object_ids[0])
+        for c in conflicts
+        if c.kind == CANDIDATE and c.decision is not None and c.decision.action == REJECT and not c.decision.claims
+    }
+    return {c.claim_id for c in claims if c.candidate and (c.relation, c.object_id) in rejected}
+
+
+def accepted_candidates(conflicts: list[Conflict]) -> set[tuple[str, str]]:
+    """Candidate terms a reviewer accepted (or said were never in doubt): objects of this dataset."""
+    return {
+        (c.relation, c.object_ids[0])
+        for c in conflicts
+        if c.kind == CANDIDATE and c.decision is not None and c.decision.action in (ACCEPT, NOT_A_CONFLICT)
     }
 
 

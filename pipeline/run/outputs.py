@@ -91,11 +91,17 @@ def tables(result: RunResult, stage: Stage, lexicon: Lexicon, vocabulary: Vocabu
         "mentions": lambda: mention_rows(result.mentions, lexicon),
         "muscles": lambda: muscle_rows(lexicon, result.mentions),
         "claims": lambda: claim_rows(result.claims),
-        "vocabulary": lambda: vocabulary_rows(vocabulary, result.claims),
+        "vocabulary": lambda: vocabulary_rows(vocabulary, result.claims, _accepted_candidates(result)),
         "facts": lambda: fact_rows(result.reconciled.facts, lexicon),
         "conflicts": lambda: conflict_rows(result.reconciled.conflicts),
     }
     return {name: builders[name]() for name in stage.writes}
+
+
+def _accepted_candidates(result: RunResult) -> set[tuple[str, str]]:
+    """Candidate terms a reviewer accepted: regular objects of this dataset from now on."""
+    reconciled = result.reconciled
+    return reconciled.accepted_candidates if reconciled is not None else set()
 
 
 def write_outputs(

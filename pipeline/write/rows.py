@@ -121,18 +121,40 @@ def claim_rows(claims: list[Claim]) -> list[dict[str, Any]]:
     return [{name: getattr(claim, name) for name in CLAIM_FIELDS} for claim in claims]
 
 
-def vocabulary_rows(vocabulary: Vocabulary, claims: list[Claim]) -> list[dict[str, Any]]:
+def vocabulary_rows(
+    vocabulary: Vocabulary, claims: list[Claim], accepted: set[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """The shipped vocabularies, then the candidate terms this build's claims use (with their forms as
+    written); `accepted` holds the (vocabulary, object_id) of candidates a reviewer accepted."""
     used = Counter((c.relation, c.object_id) for c in claims)
-    return [
+    rows = [
         {
             "vocabulary": entry.vocabulary,
             "object_id": entry.id,
             "label": entry.label,
             "phrases": list(entry.phrases),
+            "candidate": False,
             "n_claims": used[(entry.vocabulary, entry.id)],
         }
         for entry in vocabulary.entries.values()
     ]
+    forms: dict[tuple[str, str], tuple[str, set[str]]] = {}
+    for claim in claims:
+        if claim.candidate:
+            label, written = forms.setdefault((claim.relation, claim.object_id), (claim.object_label, set()))
+            written.add(claim.object_text)
+    for (relation, object_id), (label, written) in sorted(forms.items()):
+        rows.append(
+            {
+                "vocabulary": relation,
+                "object_id": object_id,
+                "label": label,
+                "phrases": sorted(written),
+                "candidate": (relation, object_id) not in accepted,
+                "n_claims": used[(relation, object_id)],
+            }
+        )
+    return rows
 
 
 def fact_rows(facts: list[Fact], lexicon: Lexicon) -> list[dict[str, Any]]:

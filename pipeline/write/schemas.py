@@ -144,6 +144,14 @@ CLAIMS = pa.schema(
             False,
         ),
         _field("object_label", pa.string(), "Canonical name of the object.", False),
+        _field("object_text", pa.string(), "The object as written in the sentence.", False),
+        _field(
+            "candidate",
+            pa.bool_(),
+            "True when the object is a candidate term: a name found in the text that the vocabularies lack "
+            "(reviewed as a `candidate` conflict).",
+            False,
+        ),
         _field("modality", pa.string(), f"One of {', '.join(MODALITIES)} ('may help' is hedged).", False),
         _field("sentence", pa.string(), "The evidence: the sentence (or table cell) that makes the claim.", False),
         _field("block_idx", pa.int32(), "Block of the sentence (joins `blocks`).", False),
@@ -163,6 +171,13 @@ VOCABULARY = pa.schema(
         _field("object_id", pa.string(), "Stable id within its vocabulary.", False),
         _field("label", pa.string(), "Canonical name.", False),
         _field("phrases", pa.list_(pa.string()), "Phrases that name it (plurals are matched too).", False),
+        _field(
+            "candidate",
+            pa.bool_(),
+            "True for a candidate term found in this build's text (phrases: its forms as written); false for the "
+            "shipped vocabulary and for candidates a reviewer accepted.",
+            False,
+        ),
         _field("n_claims", pa.int32(), "Claims of this build with this object.", False),
     ]
 )

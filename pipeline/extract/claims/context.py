@@ -38,6 +38,11 @@ class Found:
     end: int
     vocabulary: str
     object_id: str
+    candidate_label: str | None = None  # for a candidate term: its name (the vocabularies lack it)
+
+    @property
+    def candidate(self) -> bool:
+        return self.candidate_label is not None
 
 
 @dataclass
@@ -50,6 +55,7 @@ class DocumentState:
     lead_in: bool = False  # the exercise list was opened by a lead-in paragraph, not a heading
     member_group: str | None = None  # a heading group whose member list follows
     table_columns: list[tuple[str, list[str]]] = field(default_factory=list)  # (relation, muscles)
+    current_exercises: list[Found] = field(default_factory=list)  # the exercise item being described
     announced: list[str] = field(default_factory=list)  # groups whose members the text is naming next
     announced_misses: int = 0  # sentences since then that named none of them
 

@@ -13,15 +13,32 @@ import re
 
 from spacy.language import Language
 
-from pipeline.extract.claims.context import DocumentState, Found, Sentence, inside_object, unique_ids
+from pipeline.extract.claims.context import (
+    DocumentState,
+    Found,
+    Sentence,
+    first_coordinated,
+    inside_object,
+    unique_ids,
+)
 from pipeline.extract.claims.subjects import LINKS
 from pipeline.extract.claims.toolkit import Toolkit
 from pipeline.extract.objects import OBJECTS
 from pipeline.records import Block, Claim
 
 THIS_EXERCISE = re.compile(
-    r"\b(?:this|these|the|that) (?:exercises?|moves?|movements?|stretch(?:es)?|poses?|drills?)\b", re.I
+    r"\b(?:this|these|the|that) (?:exercises?|moves?|movements?|stretch(?:es)?|poses?|drills?)\b"
+    # or a description that opens on the exercise it follows: "It targets ...", "Targets the glutes ..."
+    r"|^\W*(?:it|this|these|they)\b|^\W*(?:targets?|works?|strengthens?|activates?|engages?|builds?|"
+    r"hits?|isolates?|stretches|loosens|releases|(?:great|good|ideal|perfect|excellent) for)\b",
+    re.I,
 )
+# What a sentence that opens an exercise list talks about: plural exercises, not "stretching" as a verb.
+LEAD_IN = re.compile(
+    r"\b(?:exercises|stretches|moves|workouts?|drills|routines?|programs?|programmes?|progressions?|circuits?)\b", re.I
+)
+# A list item is an exercise's name (not a sentence about it) if it is this short.
+MAX_ITEM_NAME_WORDS = 8
 CAMEL_BOUNDARY = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
@@ -39,10 +56,28 @@ def this_exercise(kit: Toolkit, s: Sentence, previous: list[Found]) -> list[Clai
     for found in previous:
         if kit.cues.search(LINKS[found.vocabulary], text):
             claims += [
-                kit.claim(s.block, (s.start, s.end), m, found.vocabulary, found.object_id, "this_exercise", modality)
+                kit.object_claim(s.block, (s.start, s.end), m, found, "this_exercise", modality)
                 for m in unique_ids(s.mentions)
             ]
     return claims
+
+
+def exercise_item(kit: Toolkit, block: Block, objects: list[Found], state: DocumentState) -> list[Claim]:
+    """A heading or a short list item that names an exercise: the exercise the text then describes.
+
+    Inside an exercise list (a heading or lead-in that named a muscle) it is claimed for that
+    muscle; the sentences that follow may say what else it works ("Targets the glutes ...").
+    """
+    if block.kind not in ("heading", "title", "list_item") or len(block.text.split()) > MAX_ITEM_NAME_WORDS:
+        return []
+    found = [o for o in objects if is_exercise(o)]
+    if not found:
+        return []
+    state.current_exercises = found
+    if not (state.exercise_list and state.topic):
+        return []
+    span = (0, len(block.text))
+    return [kit.object_claim(block, span, m, o, "exercise_list_topic") for o in found for m in state.topic]
 
 
 def labelled_exercise(kit: Toolkit, s: Sentence) -> list[Claim]:
@@ -60,15 +95,24 @@ def labelled_exercise(kit: Toolkit, s: Sentence) -> list[Claim]:
     for obj in found:
         if linked:
             claims += [
-                kit.claim(block, span, m, obj.vocabulary, obj.object_id, "exercise_target", modality)
-                for m in dict.fromkeys(targets)
+                kit.object_claim(block, span, m, obj, "exercise_target", modality) for m in dict.fromkeys(targets)
             ]
         if s.state.exercise_list and s.state.topic:
-            claims += [
-                kit.claim(block, span, m, obj.vocabulary, obj.object_id, "exercise_list_topic", modality)
-                for m in s.state.topic
-            ]
+            claims += [kit.object_claim(block, span, m, obj, "exercise_list_topic", modality) for m in s.state.topic]
     return claims
+
+
+def open_exercise_list(kit: Toolkit, s: Sentence) -> None:
+    """A sentence that announces exercises for a muscle ("here are three exercises to strengthen your
+    hamstrings") opens an exercise list about it: the exercise items that follow are claimed for it."""
+    if s.objects or not s.mentions or not LEAD_IN.search(s.text):
+        return
+    if not (kit.cues.search("exercise_link", s.text) or kit.cues.search("stretch_link", s.text)):
+        return
+    free = [m for m in s.mentions if kit.can_be_subject(m)]
+    if free:
+        s.state.topic = [m.muscle_id for m in first_coordinated(free, s.block.text)]
+        s.state.exercise_list = True
 
 
 def table_row(kit: Toolkit, nlp: Language, block: Block, state: DocumentState) -> list[Claim]:
@@ -88,7 +132,10 @@ def table_row(kit: Toolkit, nlp: Language, block: Block, state: DocumentState) -
         cell_doc = nlp(cell)  # held: spans are only usable while their Doc lives
         for object_span in cell_doc.spans.get(OBJECTS, []):
             if object_span.label_ == relation:
-                claims += [kit.claim(block, span, m, relation, object_span.id_, "table_column") for m in muscles]
+                claims += [
+                    kit.claim(block, span, m, relation, object_span.id_, "table_column", surface=object_span.text)
+                    for m in muscles
+                ]
     return claims
 
 

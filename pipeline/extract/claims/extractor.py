@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from pipeline.common.sentences import sentence_starts
+from pipeline.extract.candidates import CANDIDATES, candidate_name
 from pipeline.extract.claims.context import (
     ClaimStats,
     DocumentState,
@@ -27,7 +29,14 @@ from pipeline.extract.claims.context import (
 )
 from pipeline.extract.claims.counts import member_count, prominence
 from pipeline.extract.claims.cues import Cues
-from pipeline.extract.claims.exercises import is_exercise, labelled_exercise, table_row, this_exercise
+from pipeline.extract.claims.exercises import (
+    exercise_item,
+    is_exercise,
+    labelled_exercise,
+    open_exercise_list,
+    table_row,
+    this_exercise,
+)
 from pipeline.extract.claims.members import (
     anaphoric_members,
     announced_members,
@@ -66,7 +75,7 @@ class ClaimExtractor:
         state = DocumentState()
         claims: list[Claim] = []
         for block, doc in zip(kept, self.nlp.pipe(b.text for b in kept), strict=True):
-            objects = [Found(s.start_char, s.end_char, s.label_, s.id_) for s in doc.spans.get(OBJECTS, [])]
+            objects = _objects(doc)
             claims += self._block(kit, block, by_block.get(block.block_idx, []), objects, state)
         claims = _first_of_each_id(claims)
         for claim in claims:
@@ -81,12 +90,13 @@ class ClaimExtractor:
         if block.kind in ("heading", "title"):
             heading = Sentence(block, 0, len(block.text), mentions, objects, Label(None), state, [])
             claims = member_claims(kit, heading) + _members_in_turn(kit, heading)
-            _enter_heading(kit, block, mentions, state)
-            return claims
+            if not any(is_exercise(o) for o in objects):  # an exercise's own heading keeps its list going
+                _enter_heading(kit, block, mentions, state)
+            return claims + exercise_item(kit, block, objects, state)
         if block.kind == "table_row":
             return table_row(kit, self.nlp, block, state)
         state.table_columns = []
-        claims = heading_list_member(kit, block, mentions, state)
+        claims = heading_list_member(kit, block, mentions, state) + exercise_item(kit, block, objects, state)
         label = _label(block, mentions, objects)
         starts = sentence_starts(block.text)
         paragraph_topic: list[str] = []
@@ -103,9 +113,10 @@ class ClaimExtractor:
                 paragraph_topic,
             )
             exercises = [o for o in s.objects if is_exercise(o)]
-            if not exercises and previous_exercises:
-                claims += this_exercise(kit, s, previous_exercises)
+            if not exercises and (previous_exercises or state.current_exercises):
+                claims += this_exercise(kit, s, previous_exercises or state.current_exercises)
             previous_exercises = exercises or previous_exercises
+            open_exercise_list(kit, s)
             claims += member_count(kit, s) + prominence(kit, s)
             claims += member_claims(kit, s) + anaphoric_members(kit, s) + _members_in_turn(kit, s)
             claims += object_claims(kit, s) + labelled_exercise(kit, s)
@@ -128,6 +139,17 @@ def _members_in_turn(kit: Toolkit, s: Sentence) -> list[Claim]:
     if announced:
         state.announced, state.announced_misses = announced, 0
     return claims
+
+
+def _objects(doc: Doc) -> list[Found]:
+    """The objects the object pipeline found in a block, candidate terms marked with their names."""
+    candidates = {(s.start, s.end, s.label_): s for s in doc.spans.get(CANDIDATES, [])}
+    objects = []
+    for span in doc.spans.get(OBJECTS, []):
+        candidate = candidates.get((span.start, span.end, span.label_))
+        label = candidate_name(candidate) if candidate is not None else None
+        objects.append(Found(span.start_char, span.end_char, span.label_, span.id_, label))
+    return objects
 
 
 def _first_of_each_id(claims: list[Claim]) -> list[Claim]:
@@ -158,6 +180,7 @@ def _subject_named(kit: Toolkit, s: Sentence, objects: list[Found]) -> list[str]
 def _enter_heading(kit: Toolkit, block: Block, mentions: list[Mention], state: DocumentState) -> None:
     state.exercise_list = bool(kit.cues.search("exercise_section", block.text))
     state.lead_in = False
+    state.current_exercises = []
     state.table_columns = []
     state.member_group = None
     # A heading without a muscle ("Smooth Muscles", "Downsides of Weakness") ends what "they"

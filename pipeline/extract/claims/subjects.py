@@ -104,8 +104,5 @@ def object_claims(kit: Toolkit, s: Sentence) -> list[Claim]:
                 kit.stats.negated_not_emitted += 1
                 continue
             subjects, rule = subjects_of(kit, s, found, clause, free)
-            claims += [
-                kit.claim(s.block, (s.start, s.end), m, found.vocabulary, found.object_id, rule, modality)
-                for m in subjects
-            ]
+            claims += [kit.object_claim(s.block, (s.start, s.end), m, found, rule, modality) for m in subjects]
     return claims

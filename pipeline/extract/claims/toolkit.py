@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.common.ids import short_id
-from pipeline.extract.claims.context import ClaimStats
+from pipeline.extract.claims.context import ClaimStats, Found
 from pipeline.extract.claims.cues import Cues
 from pipeline.extract.lexicon import Lexicon
 from pipeline.extract.vocabulary import Vocabulary
@@ -71,6 +71,15 @@ class Toolkit:
             return PROMINENCE_LABELS[object_id]
         return self.vocabulary[f"{relation}:{object_id}"].label
 
+    def object_claim(
+        self, block: Block, span: tuple[int, int], muscle_id: str, found: Found, rule: str, modality: str = "asserted"
+    ) -> Claim:
+        """A claim about a vocabulary object (or a candidate term) found in the block."""
+        surface = block.text[found.start : found.end]
+        return self.claim(
+            block, span, muscle_id, found.vocabulary, found.object_id, rule, modality, surface, found.candidate_label
+        )
+
     def claim(
         self,
         block: Block,
@@ -80,17 +89,26 @@ class Toolkit:
         object_id: str,
         rule: str,
         modality: str = "asserted",
+        surface: str | None = None,
+        candidate_label: str | None = None,
     ) -> Claim:
-        """A claim whose evidence is the text of `block` between the offsets in `span`."""
+        """A claim whose evidence is the text of `block` between the offsets in `span`.
+
+        `surface` is the object as written; `candidate_label` names a candidate term (an object
+        the vocabularies lack), which the claim is marked as.
+        """
         start, end = span
         confidence = RULE_CONFIDENCE[rule] * (HEDGE_FACTOR if modality == "hedged" else 1.0)
+        label = candidate_label or self.object_label(relation, object_id)
         return Claim(
             claim_id=short_id(block.doc_id, muscle_id, relation, object_id, block.block_idx, start),
             doc_id=block.doc_id,
             muscle_id=muscle_id,
             relation=relation,
             object_id=object_id,
-            object_label=self.object_label(relation, object_id),
+            object_label=label,
+            object_text=surface or label,
+            candidate=candidate_label is not None,
             modality=modality,
             sentence=block.text[start:end].strip(),
             block_idx=block.block_idx,

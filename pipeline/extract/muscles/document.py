@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.common.sentences import sentence_of, sentence_starts
-from pipeline.extract.lexicon import ABBREVIATION_FORMAT, Lexicon, cached_lexicon
+from pipeline.extract.lexicon import ABBREVIATION_FORMAT, Lexicon
 from pipeline.extract.muscles.resolver import finalise
 from pipeline.extract.muscles.spans import (
     CANDIDATES,
@@ -26,10 +26,8 @@ from pipeline.extract.muscles.spans import (
     RecognitionStats,
     doc_text,
 )
+from pipeline.extract.registry import lexicon_config
 from pipeline.records import FLAG_NONSTANDARD_ABBREVIATION, MATCH_DEFINED, Block, Mention
-
-# Components name their lexicon in their config: {"@misc": "curate.lexicon.v1", "path": ...}.
-spacy.registry.misc.register("curate.lexicon.v1", func=cached_lexicon)
 
 
 def ruler_patterns(lexicon: Lexicon, case_sensitive: bool) -> list[dict]:
@@ -70,7 +68,7 @@ def build_muscle_nlp(lexicon: Lexicon, guards_path: Path | None = None, cues_pat
             config={"spans_key": CANDIDATES, "phrase_matcher_attr": attr, "validate": True, "overwrite": False},
         )
         ruler.add_patterns(ruler_patterns(lexicon, case_sensitive))
-    data = {"lexicon": {"@misc": "curate.lexicon.v1", "path": str(lexicon.path)}}
+    data = {"lexicon": lexicon_config(lexicon.path)}
     nlp.add_pipe("muscle_misspellings", config=data)
     nlp.add_pipe("muscle_sense_guard", config={**data, "guards_path": str(guards_path) if guards_path else None})
     nlp.add_pipe("muscle_abbreviation_definitions", config={**data, "cues_path": str(cues_path) if cues_path else None})

@@ -1,0 +1,149 @@
+"""Candidate terms: objects the vocabularies lack, found by the shape of their names.
+
+An exercise, stretch or injury is usually named by a noun phrase ending in a telling head noun
+("wall sit", "doorway calf stretch", "piriformis syndrome"). A phrase of up to
+`MAX_MODIFIERS` naming words (body parts, equipment, positions, anatomy) before such a head, where no vocabulary object names the head,
+becomes a candidate object; the claim rules then treat it like any other object, and a
+reviewer accepts or rejects each candidate term (see `reconcile/conflicts/candidate.py`).
+Heads live in `data/vocabulary/heads.jsonl`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc, Span
+
+from pipeline.common.rules import PatternError, read_jsonl
+from pipeline.extract.lexicon import plural
+
+CANDIDATES = "claim_candidates"
+# A name has at most this many words before its head: "single leg romanian deadlift".
+MAX_MODIFIERS = 4
+# A head noun followed by one of these is a verb: "stretch your hamstrings", "hold this position".
+OBJECT_WORDS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "your",
+        "my",
+        "our",
+        "their",
+        "his",
+        "her",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "them",
+        "you",
+        "him",
+        "each",
+        "both",
+        "one",
+        "yourself",
+    }
+)
+# "This relaxing seated stretch": a phrase after these refers back to a name already given.
+POINTERS = frozenset({"this", "these", "that", "those"})
+WORD = re.compile(r"^[a-z][a-z'’]*$")
+
+
+@dataclass(frozen=True)
+class HeadNouns:
+    """Per vocabulary, its head nouns (singular and plural forms -> singular) and the words its
+    names may hold before the head (the file's modifiers plus the lexicon's anatomical words)."""
+
+    by_vocabulary: dict[str, dict[str, str]]
+    modifiers: dict[str, frozenset[str]]
+
+    @classmethod
+    def load(cls, path: Path, anatomy: frozenset[str] = frozenset()) -> HeadNouns:
+        """The head nouns of a heads file; none (so no candidate terms) where there is no such file."""
+        if not path.exists():
+            return cls({}, {})
+        rows = read_jsonl(path, {"vocabulary": str, "heads": list, "modifiers": list}, {"note": str})
+        by_vocabulary: dict[str, dict[str, str]] = {}
+        modifiers: dict[str, frozenset[str]] = {}
+        for row in rows:
+            heads = by_vocabulary.setdefault(row["vocabulary"], {})
+            for head in row["heads"]:
+                if not isinstance(head, str) or not WORD.match(head):
+                    raise PatternError(f"{path.name}: head '{head}' must be one lower-case word")
+                heads[head] = head
+                heads.setdefault(_plural(head), head)
+            modifiers[row["vocabulary"]] = frozenset(row["modifiers"]) | (anatomy - STOP_WORDS)
+        return cls(by_vocabulary, modifiers)
+
+
+def _plural(noun: str) -> str:
+    """press -> presses, injury -> injuries, splints -> splints: the plural of a head noun."""
+    if noun.endswith(("s", "sh", "ch", "x", "z")):
+        return noun if noun.endswith("ts") else noun + "es"
+    return plural(noun)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def candidate_spans(doc: Doc, heads: HeadNouns, taken: list[Span]) -> list[Span]:
+    """Candidate objects in a doc: phrases ending in a head noun that no object in `taken` covers."""
+    found = []
+    covered = {(span.label_, i) for span in taken for i in range(span.start, span.end)}
+    for token in doc:
+        for vocabulary, forms in heads.by_vocabulary.items():
+            head = forms.get(token.lower_)
+            if head is None or (vocabulary, token.i) in covered:
+                continue
+            if token.i + 1 < len(doc) and doc[token.i + 1].lower_ in OBJECT_WORDS:
+                continue  # a verb with its object, not a name
+            start = _modifiers_start(doc, token.i, heads.modifiers[vocabulary])
+            if start == token.i:
+                continue  # a bare head ("pain", "squat") names nothing in particular
+            if any(t.lower_ in POINTERS for t in doc[max(0, start - 2) : start]):
+                continue  # "this yoga pose" points back at a name given before
+            span = Span(doc, start, token.i + 1, label=vocabulary)
+            found.append(Span(doc, start, token.i + 1, label=vocabulary, span_id=slug(candidate_name(span))))
+    return found
+
+
+def candidate_name(span: Span) -> str:
+    """A candidate's name: its words in lower case, the head in the singular ('wall sits' -> 'wall sit')."""
+    words = [t.lower_ for t in span[:-1]]
+    return " ".join([*words, singular(span[-1].lower_)]).replace(" - ", "-")
+
+
+def singular(noun: str) -> str:
+    """The singular of a head noun: squats -> squat, presses -> press, injuries -> injury."""
+    if noun.endswith("ies") and len(noun) > 4:
+        return noun[:-3] + "y"
+    if noun.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return noun[:-2]
+    if noun.endswith("s") and not noun.endswith(("ss", "us", "is", "itis")):
+        return noun[:-1]
+    return noun
+
+
+def _modifiers_start(doc: Doc, head: int, modifiers: frozenset[str]) -> int:
+    """Where the words that name the head's kind begin: "single-leg romanian deadlift"."""
+    start, words = head, 0
+    i = head - 1
+    while i >= 0 and words < MAX_MODIFIERS:
+        token = doc[i]
+        if token.text == "-" and i > 0:
+            i -= 1
+            continue
+        if token.lower_ not in modifiers:
+            break
+        start, words = i, words + 1
+        i -= 1
+    while start < head and doc[start].text == "-":
+        start += 1
+    return start
