@@ -38,6 +38,10 @@ def make_object_patterns(
 
 
 HEADS_FILE = "heads.jsonl"
+# Objects a token rule found (lay phrasing, "propels you forward"), as against a phrase ("propulsion").
+RULED = "claim_objects_ruled"
+# A role noun followed by one of these names muscles: "hip flexor muscles".
+NAME_HEADS = frozenset({"muscle", "muscles", "group", "groups"})
 # Vocabularies whose objects are "<part> <what>" pairs that writers coordinate elliptically.
 ELLIPTICAL_VOCABULARIES = ("action", "running_role")
 # Words that join coordinated items: "flexion, abduction and external rotation".
@@ -141,9 +145,13 @@ class ObjectPatterns:
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans.get(OBJECTS, []))
         words = set(doc.to_array(LOWER).tolist())
+        phrased = len(spans)
         for match_id, start, end in self.matcher(doc) if could_match(self.required, words) else []:
+            if end < len(doc) and doc[end].lower_ in NAME_HEADS:
+                continue  # "a major hip flexor muscle" names a muscle; it says nothing it does
             vocabulary, object_id = doc.vocab.strings[match_id].split(":", 1)
             spans.append(Span(doc, start, end, label=vocabulary, span_id=object_id))
+        doc.spans[RULED] = spans[phrased:]
         spans += self.ellipses(doc, spans)
         excluded = [(doc.vocab.strings[key], start, end) for key, start, end in self.exclude(doc)]
         spans = [

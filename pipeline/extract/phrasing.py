@@ -9,7 +9,8 @@ Tokens are separated by spaces; each is one spaCy token. Within a token:
 - `word+`   the word and its plural: knee+ -> knee, knees;
 - `<det>`   a determiner or possessive (the, a, your, ...); `<any>` any one token;
 - `<name>`  a word class from the classes given to `compile_rule` (e.g. `<hip>`: hip+|thigh+|femur);
-- a final `?` makes the token optional.
+- a final `?` makes the token optional; a leading `!` requires the next token NOT to be one of the
+  words (it matches no token itself): "pull~ <det>? leg+ back !into|to".
 
 A rule compiles to a spaCy Matcher pattern (a list of token dicts).
 """
@@ -105,13 +106,15 @@ def compile_rule(rule: str, classes: Mapping[str, list[str]] | None = None) -> l
     classes = classes or {}
     pattern = []
     for token in rule.split():
+        negated = token.startswith("!") and len(token) > 1
         optional = token.endswith("?") and len(token) > 1
+        token = token[1:] if negated else token
         token = token[:-1] if optional else token
         spec = _token(token, classes)
-        if optional:
-            spec["OP"] = "?"
+        if optional or negated:
+            spec["OP"] = "!" if negated else "?"
         pattern.append(spec)
-    if not pattern or all(spec.get("OP") == "?" for spec in pattern):
+    if not pattern or all(spec.get("OP") in ("?", "!") for spec in pattern):
         raise RuleError(f"rule '{rule}' matches nothing but optional tokens")
     return pattern
 

@@ -15,10 +15,25 @@ from dataclasses import dataclass, field
 from pipeline.common.stats import Stats
 from pipeline.records import Block, Mention
 
-CLAUSE_BREAK = re.compile(r";|,? while (?!also)|,? whereas |,? but (?!also)|—but ", re.IGNORECASE)
+# Where a new clause starts: "; ...", ", but ...", ", whereas ...", ", while the soleus ..." ("while
+# contracting" and "while also" continue the clause).
+CLAUSE_BREAK = re.compile(r";|,? while (?!also\b|\w+ing\b)|,? whereas |,? but (?!also)|—but ", re.IGNORECASE)
+# A subordinate clause with a subject of its own: "... as the calf muscles push off". It starts a
+# clause only where a muscle is named within the next few words (so "act as the main shock
+# absorbers" does not).
+SUBORDINATE = re.compile(r"\b(?:as|when|once|because|since|until|so that)\s+(?:the |your |their |its )?", re.I)
+SUBORDINATE_REACH = 25
+# ", and the tibialis anterior is ...": a second clause with its own subject, once the first has
+# said something (named an object) of its own.
+COORDINATE = re.compile(r",\s+(?:and|but|whereas)\s+(?:the |your |their |its )?", re.I)
 DEFINITION_LABEL = re.compile(r"^[^:.!?]{1,60}:\s")
-# Tokens allowed between two mentions that name the same subject: "the quads and hamstrings".
-COORDINATION_GAP = re.compile(r"^[\s,]*(?:(?:and|or|&|as well as|both|plus)\b[\s,]*)?(?:(?:the|your|its)\s+)?$", re.I)
+# Tokens allowed between two mentions that name the same subject: "the quads and hamstrings",
+# "the adductors at the inner thigh, the quadriceps at the front of your thighs and ...".
+COORDINATION_GAP = re.compile(
+    r"^(?:\s+(?:at|in|on|of|along)\s+(?:the|your)\s+[\w-]+(?:\s+[\w-]+){0,3})?"
+    r"[\s,]*(?:(?:and|or|&|as well as|both|plus)\b[\s,]*)?(?:(?:the|your|its)\s+)?$",
+    re.I,
+)
 
 
 @dataclass
@@ -39,6 +54,7 @@ class Found:
     vocabulary: str
     object_id: str
     candidate_label: str | None = None  # for a candidate term: its name (the vocabularies lack it)
+    ruled: bool = False  # found by a token rule (lay phrasing: "propels you forward"), not as a name
 
     @property
     def candidate(self) -> bool:
@@ -86,14 +102,29 @@ class Sentence:
     def text(self) -> str:
         return self.block.text[self.start : self.end]
 
+    def _names_muscle_at(self, offset: int, reach: int = SUBORDINATE_REACH) -> bool:
+        """Whether a muscle is named within `reach` characters after an offset of the sentence."""
+        return any(0 <= m.char_start - self.start - offset < reach for m in self.mentions)
+
     def clauses(self) -> list[tuple[int, int]]:
-        """Block offsets of the sentence's clauses (split at ';', 'while', 'whereas', 'but')."""
+        """Block offsets of the sentence's clauses (split at ';', 'while', 'whereas', 'but', and
+        before a subordinate clause that names a muscle as its subject)."""
+        cuts = [(m.start(), m.end()) for m in CLAUSE_BREAK.finditer(self.text)]
+        for match in SUBORDINATE.finditer(self.text):
+            if match.start() > 0 and self._names_muscle_at(match.end()):
+                cuts.append((match.start(), match.start()))
+        for match in COORDINATE.finditer(self.text):
+            said = any(o.end <= self.start + match.start() for o in self.objects)
+            if said and self._names_muscle_at(match.end(), reach=1):
+                cuts.append((match.start(), match.start()))
         bounds, start = [], 0
-        for match in CLAUSE_BREAK.finditer(self.text):
-            bounds.append((self.start + start, self.start + match.start()))
-            start = match.end()
+        for cut_start, cut_end in sorted(cuts):
+            if cut_start < start:
+                continue
+            bounds.append((self.start + start, self.start + cut_start))
+            start = cut_end
         bounds.append((self.start + start, self.end))
-        return bounds
+        return [(a, b) for a, b in bounds if b > a]
 
 
 def definition_label(text: str) -> int | None:

@@ -26,6 +26,8 @@ CUE_LABELS = (
     "member_count",
     "primary",
     "supporting",
+    "role_link",
+    "hinder",
 )
 DEFAULT_CUES = DATA_DIR / "claim_cues.jsonl"
 

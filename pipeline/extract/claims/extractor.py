@@ -47,7 +47,7 @@ from pipeline.extract.claims.members import (
 from pipeline.extract.claims.subjects import object_claims
 from pipeline.extract.claims.toolkit import Toolkit
 from pipeline.extract.lexicon import Lexicon
-from pipeline.extract.objects import OBJECTS, build_object_nlp
+from pipeline.extract.objects import OBJECTS, RULED, build_object_nlp
 from pipeline.extract.vocabulary import Vocabulary
 from pipeline.records import MATCH_CATEGORY_ERROR, Block, Claim, Mention
 
@@ -144,11 +144,13 @@ def _members_in_turn(kit: Toolkit, s: Sentence) -> list[Claim]:
 def _objects(doc: Doc) -> list[Found]:
     """The objects the object pipeline found in a block, candidate terms marked with their names."""
     candidates = {(s.start, s.end, s.label_): s for s in doc.spans.get(CANDIDATES, [])}
+    ruled = {(s.start, s.end, s.label_, s.id_) for s in doc.spans.get(RULED, [])}
     objects = []
     for span in doc.spans.get(OBJECTS, []):
         candidate = candidates.get((span.start, span.end, span.label_))
         label = candidate_name(candidate) if candidate is not None else None
-        objects.append(Found(span.start_char, span.end_char, span.label_, span.id_, label))
+        by_rule = (span.start, span.end, span.label_, span.id_) in ruled
+        objects.append(Found(span.start_char, span.end_char, span.label_, span.id_, label, by_rule))
     return objects
 
 

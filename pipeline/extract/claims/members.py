@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.claims.context import DocumentState, Sentence
+from pipeline.extract.claims.context import DocumentState, Sentence, inside_object
 from pipeline.extract.claims.toolkit import Toolkit
 from pipeline.records import RELATION_MEMBER, Block, Claim, Mention
 
@@ -40,7 +40,7 @@ FORWARD_WHOLE = re.compile(r"^\W*(?:muscles?|group)?\s*(?:,|\bare\b|\bis\b|\bare
 BACKWARD = re.compile(
     r"\b(?:part|member|members|one|component|components|portion|head|heads) of\b|\bbelong(?:s|ing)? to\b|"
     r"\b(?:make|makes|made|making) up\b|\b(?:form|forms|forming) (?:the|your)\b|\bcompris(?:e|es|ing) (?:the|your)\b|"
-    r"\bknown (?:collectively )?as\b|[(—–]|--|^\s*,\s*(?:a|an|the|one)\b[^,.;:]{0,50}$",
+    r"\bknown (?:collectively )?as\b|^\s*,?\s*(?:\(|--|—|–)|^\s*,\s*(?:a|an|the|one)\b[^,.;:]{0,50}$",
     re.I,
 )
 # "There are two muscles in the calf", "the hamstring is comprised of three muscles:": members follow.
@@ -76,8 +76,9 @@ def member_claims(kit: Toolkit, s: Sentence) -> list[Claim]:
     scalenes consist of three pairs of neck muscles: ...", the scalenes, not the neck muscles.
     """
     claims: dict[str, Claim] = {}
-    for group in (m for m in s.mentions if kit.is_group(m.muscle_id)):
-        for member in s.mentions:
+    named = [m for m in s.mentions if not inside_object(m, s.objects)]  # not "core" of "core stability"
+    for group in (m for m in named if kit.is_group(m.muscle_id)):
+        for member in named:
             if member.muscle_id in claims or not kit.is_member(group.muscle_id, member.muscle_id):
                 continue
             if _joined(kit, s, group, member):

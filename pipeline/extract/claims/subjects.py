@@ -8,6 +8,7 @@ the injury names when no muscle precedes it; the muscles named in the clause; fo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pipeline.extract.claims.context import Found, Sentence, first_coordinated, inside_object, unique_ids
@@ -17,6 +18,24 @@ from pipeline.records import Claim, Mention
 # "It" and "this muscle" refer to one muscle; "they" and "these muscles" to a group or several.
 SINGULAR_ANAPHORS = frozenset({"it", "its", "muscle"})
 LINKS = {"exercise": "exercise_link", "stretch": "stretch_link"}
+# Between the last of a list of muscles and an item listed after them: separators and an article.
+LIST_GAP = re.compile(
+    r"^(?:\s*(?:muscles?|group)\b)?(?:[^.;:,]{0,25}[,\"”’)])?[\s,;\"'”“’)]*(?:\b(?:and|or|and even|even)\b)?"
+    r"\s*(?:a|an|the)?\s*$",
+    re.I,
+)
+# A hindering verb this close before an action ("which inhibits breathing") means it is not done.
+HINDER_REACH = 30
+# "as you straighten the leg": the reader moves, not a muscle.
+YOU_REACH = 25
+YOU_MOVE = re.compile(r"\byou(?:'re| are)?\s+(?:\w+\s+)?$", re.I)
+# An instruction: "Bend the banded knee slightly", "Lie on your back and lift ...".
+INSTRUCTION = re.compile(
+    r"^\W*(?:bend|lie|stand|place|hold|lift|raise|lower|keep|squat|step|sit|start|begin|repeat|push|pull|bring|"
+    r"extend|straighten|slowly|gently|try|make sure|engage|tighten|squeeze|focus|return|rotate|turn|point|reach|"
+    r"walk|jump|hop|do|perform|grab|loop|hinge|drive|sink|open|press|roll|rest|put)\b",
+    re.I,
+)
 
 
 @dataclass
@@ -34,14 +53,37 @@ def subjects_of(kit: Toolkit, s: Sentence, found: Found, clause: Clause, free: l
     if found.vocabulary in LINKS:
         return _exercise_subjects(kit, s, found, clause, free)
     if found.vocabulary == "injury":
-        if not kit.cues.search("injury_link", s.text):
+        if not kit.cues.search("injury_link", s.text) or _listed_with_muscles(s, found):
             return [], ""
         named = [m for m in s.mentions if found.start <= m.char_start < found.end and kit.can_be_subject(m)]
         before = [m for m in clause.mentions if m.char_end <= found.start]
-        if not before and named:
+        anaphor = kit.cues.search("anaphor", s.block.text[clause.start : found.start])
+        if not before and named and anaphor is None:
             # "hamstring strain and tears become a threat when ...": the injury names its muscle
             return [named[0].muscle_id], "clause_subject"
+    if found.vocabulary == "running_role" and not found.ruled and not kit.cues.search("role_link", clause.text):
+        return [], ""  # "speed" or "balance" merely mentioned near a muscle is not its role
+    if found.vocabulary in ("action", "running_role") and _not_done_by_the_muscle(kit, s, clause, found):
+        return [], ""
     return _clause_or_anaphor_subjects(kit, s, found, clause, free)
+
+
+def _not_done_by_the_muscle(kit: Toolkit, s: Sentence, clause: Clause, found: Found) -> bool:
+    """'... which inhibits breathing'; 'as you straighten the leg'; 'Bend the knee slightly': a
+    movement the text hinders, or one the reader makes, is not the muscle's action."""
+    before = s.block.text[clause.start : found.start]
+    return (
+        kit.cues.search("hinder", before[-HINDER_REACH:]) is not None
+        or YOU_MOVE.search(before[-YOU_REACH:]) is not None
+        or (not clause.mentions and INSTRUCTION.match(s.text) is not None)
+    )
+
+
+def _listed_with_muscles(s: Sentence, found: Found) -> bool:
+    """'... due to the adductors, hip flexors or a stress fracture': an injury listed among muscles
+    is one more cause, not what they lead to."""
+    before = [m for m in s.mentions if m.char_end <= found.start]
+    return bool(before) and LIST_GAP.match(s.block.text[before[-1].char_end : found.start]) is not None
 
 
 def _exercise_subjects(
