@@ -263,3 +263,30 @@ def test_openrefine_keys():
     assert cluster_method("peroneals", ["fibularis muscles"]) == "lexicon"
     assert base_form("iliotibial (ITB) muscle") == "iliotibial"
     assert base_form("TLF Muscles") == "TLF"
+
+
+# --------------------------------------------------------------------------- candidate terms
+
+
+def candidate_claim(doc, muscle, n=0):
+    base = claim(doc, muscle, "exercise", "towel_slide", n)
+    base.candidate, base.object_text, base.object_label = True, "towel slides", "towel slide"
+    return base
+
+
+def test_a_candidate_term_is_one_conflict_whose_facts_wait_for_review():
+    result = run([candidate_claim("a", "hamstrings"), candidate_claim("b", "gluteals", 1)])
+    (conflict,) = result.conflicts
+    assert (conflict.kind, conflict.surface, conflict.object_ids) == ("candidate", "towel slide", ["towel_slide"])
+    assert conflict.muscle_ids == ["gluteals", "hamstrings"]
+    assert {f.status for f in result.facts} == {"flagged"}
+    assert result.accepted_candidates == set()
+
+
+@pytest.mark.parametrize(("action", "status", "accepted"), [("accept", "accepted", True), ("reject", "rejected", False)])
+def test_accepting_a_candidate_makes_it_an_object_and_rejecting_it_rejects_its_facts(action, status, accepted):
+    claims = [candidate_claim("a", "hamstrings")]
+    (conflict,) = run(claims).conflicts
+    result = run(claims, decisions=[decision(conflict.conflict_id, action, kind="candidate")])
+    assert {f.status for f in result.facts} == {status}
+    assert (("exercise", "towel_slide") in result.accepted_candidates) is accepted

@@ -51,7 +51,7 @@ ANNOUNCES = re.compile(
 )
 # "These muscles comprise the calf complex": the muscles named just before are the members.
 ANAPHORIC_MEMBERS = re.compile(
-    r"^\W*(?:these|both|they|the two|all three|all four)\b[^.;:]{0,30}?\b(?:compris(?:e|es)|make up|form|are (?:all )?(?:part|members) of|belong to)\b",
+    r"^\W*(?:together,?\s+)?(?:these|both|they|the two|all three|all four)\b[^.;:]{0,30}?\b(?:compris(?:e|es)|make up|form|are (?:all )?(?:part|members) of|belong to)\b",
     re.I,
 )
 

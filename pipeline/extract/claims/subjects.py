@@ -75,7 +75,7 @@ def _not_done_by_the_muscle(kit: Toolkit, s: Sentence, clause: Clause, found: Fo
     return (
         kit.cues.search("hinder", before[-HINDER_REACH:]) is not None
         or YOU_MOVE.search(before[-YOU_REACH:]) is not None
-        or (not clause.mentions and INSTRUCTION.match(s.text) is not None)
+        or (INSTRUCTION.match(s.text) is not None and not [m for m in clause.mentions if m.char_end <= found.start])
     )
 
 

@@ -1,0 +1,148 @@
+"""Claim rules on sentences written for these tests: members, role nouns, candidates, exercise
+lists, cues that block a claim, and clause subjects."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.claims import ClaimExtractor
+from pipeline.extract.lexicon import cached_lexicon
+from pipeline.extract.muscles import RecognitionStats, build_muscle_nlp, recognise_document
+from pipeline.extract.vocabulary import cached_vocabulary
+from pipeline.records import Block
+
+
+@pytest.fixture(scope="module")
+def claims_of():
+    lexicon = cached_lexicon()
+    nlp, extractor = build_muscle_nlp(lexicon), ClaimExtractor(lexicon, cached_vocabulary())
+
+    def run(*items):
+        blocks = []
+        for i, item in enumerate(items):
+            kind, text = item if isinstance(item, tuple) else ("paragraph", item)
+            blocks.append(Block("doc", i, kind, text))
+        mentions = recognise_document(nlp, lexicon, blocks, RecognitionStats())
+        return extractor.document(blocks, mentions)[0]
+
+    return run
+
+
+def triples(claims, relation=None):
+    return {(c.muscle_id, c.relation, c.object_id) for c in claims if relation in (None, c.relation)}
+
+
+@pytest.mark.parametrize(
+    "text, members",
+    [
+        ("A powerful hip flexor muscle, the psoas, runs from the spine to the thigh.", {"psoas_major"}),
+        ("The calf (gastrocnemius and soleus) does most of the work uphill.", {"gastrocnemius", "soleus"}),
+        ("The glutes, particularly the gluteus maximus, drive each stride.", {"gluteus_maximus"}),
+        ("The soleus is one of the calf muscles.", {"soleus"}),
+        ("The scalenes consist of three pairs of neck muscles: scalenus anterior and scalenus medius.", None),
+        ("Strengthen the hamstrings and the soleus on the same day.", set()),
+    ],
+)
+def test_members_joined_by_a_cue_in_either_order(claims_of, text, members):
+    found = {c.object_id for c in claims_of(text) if c.relation == "member"}
+    if members is None:  # the first group claims its members, not the neck muscles
+        assert {c.muscle_id for c in claims_of(text) if c.relation == "member"} == {"scalenes"}
+    else:
+        assert found == members
+
+
+def test_members_announced_then_named_one_sentence_at_a_time(claims_of):
+    claims = claims_of(
+        "There are two muscles in the calf. The outer one is the gastrocnemius. "
+        "Below it sits the soleus, which is flatter."
+    )
+    assert triples(claims, "member") == {("calves", "member", "gastrocnemius"), ("calves", "member", "soleus")}
+
+
+def test_anaphoric_members(claims_of):
+    claims = claims_of(
+        "The gastrocnemius and the soleus lie at the back of the leg. Together these muscles form the calf."
+    )
+    assert {c.object_id for c in claims if c.relation == "member"} == {"gastrocnemius", "soleus"}
+
+
+def test_a_role_noun_is_an_action_but_a_muscle_name_is_not(claims_of):
+    assert ("psoas_major", "action", "hip_flexion") in triples(claims_of("The psoas is a strong hip flexor."))
+    assert triples(claims_of("Strong hip flexor muscles help you run."), "action") == set()
+
+
+def test_coordinated_movements_share_their_joint(claims_of):
+    claims = claims_of("The gluteus medius helps with hip flexion and abduction.")
+    assert {c.object_id for c in claims if c.relation == "action"} == {"hip_flexion", "hip_abduction"}
+
+
+def test_a_term_the_vocabulary_lacks_is_a_candidate_object(claims_of):
+    (claim,) = [c for c in claims_of("Towel slides strengthen the hamstrings.") if c.relation == "exercise"]
+    assert (claim.muscle_id, claim.object_id, claim.candidate) == ("hamstrings", "towel_slide", True)
+    assert (claim.object_label, claim.object_text) == ("towel slide", "Towel slides")
+    # a name the vocabulary knows is that object, not a candidate: "box squats" are squats
+    (known,) = [c for c in claims_of("Box squats strengthen the quadriceps.") if c.relation == "exercise"]
+    assert (known.object_id, known.candidate) == ("squat", False)
+
+
+def test_candidates_need_naming_words_and_are_not_verbs(claims_of):
+    assert claims_of("Effective exercises strengthen the quadriceps.") == []
+    assert [c for c in claims_of("Slowly stretch your hamstrings after runs.") if c.candidate] == []
+
+
+def test_a_lead_in_opens_an_exercise_list_for_its_muscle(claims_of):
+    claims = claims_of(
+        "Here are three exercises to strengthen your soleus.",
+        ("heading", "Bent-Knee Wall Sit"),
+        "Lean against a wall with your knees bent and hold for thirty seconds.",
+    )
+    assert ("soleus", "exercise", "bent_knee_wall_sit") in triples(claims)
+
+
+def test_a_description_after_an_exercise_item_says_what_it_targets(claims_of):
+    claims = claims_of(("list_item", "Lateral band walk"), "Targets the gluteus medius and the TFL.")
+    assert {c.muscle_id for c in claims if c.relation == "exercise"} == {"gluteus_medius", "tensor_fasciae_latae"}
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("The glutes are important for speed.", True),
+        ("Speed matters, and the glutes are big.", False),
+    ],
+)
+def test_a_role_named_as_a_noun_needs_a_role_cue(claims_of, text, kept):
+    assert (("gluteals", "running_role", "speed") in triples(claims_of(text))) is kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tight hip flexors limit hip extension.",
+        "Bend the knee slowly and feel the hamstrings work.",
+        "Focus on the quadriceps as you straighten the leg.",
+    ],
+)
+def test_hindered_or_instructed_movements_are_no_action(claims_of, text):
+    assert triples(claims_of(text), "action") == set()
+
+
+def test_an_injury_listed_among_muscles_is_a_cause_not_an_effect(claims_of):
+    claims = claims_of("Groin pain can be caused by the adductors, the hip flexors or a stress fracture.")
+    injuries = triples(claims, "injury")
+    assert ("hip_adductors", "injury", "groin_pain") in injuries or (
+        "hip_adductors",
+        "injury",
+        "groin_strain",
+    ) in injuries
+    assert not any(object_id == "stress_fracture" for _, _, object_id in injuries)
+
+
+def test_a_subordinate_clause_has_its_own_subject(claims_of):
+    claims = claims_of(
+        "The hamstrings are busy late in the stride.",
+        "They bend the knee as the calf muscles push off.",
+    )
+    assert ("calves", "running_role", "propulsion") in triples(claims)
+    assert ("hamstrings", "running_role", "propulsion") not in triples(claims)
+    assert ("hamstrings", "action", "knee_flexion") in triples(claims)
