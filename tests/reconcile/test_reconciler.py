@@ -283,7 +283,9 @@ def test_a_candidate_term_is_one_conflict_whose_facts_wait_for_review():
     assert result.accepted_candidates == set()
 
 
-@pytest.mark.parametrize(("action", "status", "accepted"), [("accept", "accepted", True), ("reject", "rejected", False)])
+@pytest.mark.parametrize(
+    ("action", "status", "accepted"), [("accept", "accepted", True), ("reject", "rejected", False)]
+)
 def test_accepting_a_candidate_makes_it_an_object_and_rejecting_it_rejects_its_facts(action, status, accepted):
     claims = [candidate_claim("a", "hamstrings")]
     (conflict,) = run(claims).conflicts

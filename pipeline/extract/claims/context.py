@@ -26,6 +26,9 @@ SUBORDINATE_REACH = 25
 # ", and the tibialis anterior is ...": a second clause with its own subject, once the first has
 # said something (named an object) of its own.
 COORDINATE = re.compile(r",\s+(?:and|but|whereas)\s+(?:the |your |their |its )?", re.I)
+# "While the calves push off, the peroneus longus ...": the main clause after an opening subordinate one.
+OPENING_SUBORDINATE = re.compile(r"^\W*(?:while|although|though|whereas|when|as|because|if|since|once)\b", re.I)
+MAIN_CLAUSE = re.compile(r",\s+(?:the |your |their |its )?")
 DEFINITION_LABEL = re.compile(r"^[^:.!?]{1,60}:\s")
 # Tokens allowed between two mentions that name the same subject: "the quads and hamstrings",
 # "the adductors at the inner thigh, the quadriceps at the front of your thighs and ...".
@@ -113,6 +116,10 @@ class Sentence:
         for match in SUBORDINATE.finditer(self.text):
             if match.start() > 0 and self._names_muscle_at(match.end()):
                 cuts.append((match.start(), match.start()))
+        if OPENING_SUBORDINATE.match(self.text):
+            main = next((m for m in MAIN_CLAUSE.finditer(self.text) if self._names_muscle_at(m.end(), reach=1)), None)
+            if main is not None:
+                cuts.append((main.start(), main.start()))
         for match in COORDINATE.finditer(self.text):
             said = any(o.end <= self.start + match.start() for o in self.objects)
             if said and self._names_muscle_at(match.end(), reach=1):

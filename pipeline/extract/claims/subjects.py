@@ -24,6 +24,8 @@ LIST_GAP = re.compile(
     r"\s*(?:a|an|the)?\s*$",
     re.I,
 )
+# A fragment that carries on from the sentence before.
+CONTINUATION = re.compile(r"^(?:and|also|plus|as well as|besides|mainly|mostly|primarily)\b", re.I)
 # A hindering verb this close before an action ("which inhibits breathing") means it is not done.
 HINDER_REACH = 30
 # "as you straighten the leg": the reader moves, not a muscle.
@@ -79,6 +81,16 @@ def _not_done_by_the_muscle(kit: Toolkit, s: Sentence, clause: Clause, found: Fo
     )
 
 
+def _continues(s: Sentence) -> bool:
+    """A fragment that goes on listing what the previous sentence's subject does: "Hip extension
+    and external rotation, and mainly as a hip abductor."""
+    if not s.paragraph_topic or any(not inside_object(m, s.objects) for m in s.mentions):
+        return False
+    opening = s.text.lstrip()
+    starts_with_object = any(o.start - s.start <= len(s.text) - len(opening) for o in s.objects)
+    return starts_with_object or CONTINUATION.match(opening) is not None
+
+
 def _listed_with_muscles(s: Sentence, found: Found) -> bool:
     """'... due to the adductors, hip flexors or a stress fracture': an injury listed among muscles
     is one more cause, not what they lead to."""
@@ -108,6 +120,8 @@ def _clause_or_anaphor_subjects(
     )
     if clause.mentions and not anaphor_first:
         return [m.muscle_id for m in first_coordinated(clause.mentions, text)], "clause_subject"
+    if anaphor is None and not clause.mentions and _continues(s):
+        return s.paragraph_topic, "continuation"
     if anaphor is None or not anaphor_first:
         return [], ""
     singular = anaphor.group().lower().split()[-1] in SINGULAR_ANAPHORS

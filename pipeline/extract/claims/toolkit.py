@@ -30,6 +30,7 @@ RULE_CONFIDENCE = {
     "member_heading_list": 0.8,
     "member_count": 0.8,
     "prominence_cue": 0.8,
+    "continuation": 0.65,
 }
 # Hedged claims ("may help") keep this share of their rule's confidence.
 HEDGE_FACTOR = 0.7
