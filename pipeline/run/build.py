@@ -37,6 +37,7 @@ from pipeline.run.process import DocumentOutput
 from pipeline.run.progress import Steps, progress
 from pipeline.run.uptodate import BuildInputs, build_key
 from pipeline.write.blocktable import BlockTable
+from pipeline.write.pages import write_report_pages
 from pipeline.write.parquet import Rows, write_table, write_tables
 from pipeline.write.review_page import write_review_page
 
@@ -206,12 +207,14 @@ def run_all(settings: Settings) -> RunResult:
                 "conflicts": conflict_rows(reconciled.conflicts),
             }
     reconciled_at = time.perf_counter()
-    with Steps("write", 2 * len(tables) + 1, settings.progress) as steps:
+    with Steps("write", 2 * len(tables) + 2, settings.progress) as steps:
         result.written = write_outputs(settings.out_dir, tables, result.stats, steps)
         page = settings.out_dir / "review.html"
         with steps.step("review.html"):
-            write_review_page(page, reconciled.conflicts, settings.raw_dir)
+            write_review_page(page, reconciled.conflicts)
         result.written.append(page)
+        with steps.step("report.html and audit pages"):
+            result.written += write_report_pages(settings.out_dir, settings.raw_dir)
     finished = time.perf_counter()
     timings = {
         "ingest_and_documents": documents_done - started,

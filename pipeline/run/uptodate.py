@@ -27,7 +27,9 @@ from pipeline.run.cache import library_version
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 # Bumped when what the key covers changes.
 KEY_VERSION = "1"
-LIBRARIES = ("trafilatura", "justext", "lxml", "beautifulsoup4", "spacy", "wordfreq", "pyarrow", "pandas", "pyyaml")
+LIBRARIES = (
+    "trafilatura", "justext", "lxml", "beautifulsoup4", "spacy", "wordfreq", "pyarrow", "pandas", "pyyaml", "matplotlib",
+)  # fmt: skip
 # Inputs are hashed in pieces of this size, so a large page is never held whole.
 READ_CHUNK = 1 << 20
 
@@ -76,9 +78,9 @@ def _file_digest(path: Path, max_bytes: int | None = None) -> str:
         return f"unreadable:{exc.errno}"
 
 
-def output_digests(paths: list[Path]) -> dict[str, str]:
-    """name -> sha256 of every file a build wrote, for the manifest."""
-    return {path.name: _file_digest(path) for path in sorted(paths)}
+def output_digests(paths: list[Path], root: Path) -> dict[str, str]:
+    """Path relative to the output folder (audit/<doc>.html) -> sha256 of every file a build wrote."""
+    return {path.relative_to(root).as_posix(): _file_digest(path) for path in sorted(paths)}
 
 
 @dataclass(frozen=True)
