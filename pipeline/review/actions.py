@@ -71,3 +71,13 @@ def action_for_key(conflict: Mapping[str, Any], key: str) -> tuple[str | None, s
     if action == REJECT and not conflict.get("fact_ids"):
         return None, "'r' (reject) has no facts to reject in this conflict"
     return action, None
+
+
+def effect(conflict: Mapping[str, Any], action: str) -> str:
+    """What an action does to this conflict's facts, in words (for "recorded: ..." messages)."""
+    offered = {c.action: c.label for c in choices(conflict)}
+    if action in offered:
+        return offered[action]
+    if action == REJECT:  # not offered because accepting does the same
+        return f"reject {_facts(len(conflict.get('fact_ids') or []))}"
+    return action.replace("_", " ")

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 import pyarrow.parquet as pq
 
 from pipeline.extract.muscles import cached_lexicon
-from pipeline.review.actions import HELP, QUIT, SKIP, action_for_key, choices
+from pipeline.review.actions import HELP, QUIT, SKIP, action_for_key, choices, effect
 from pipeline.review.decisions import (
     ACTIONS,
     DEFER,
@@ -190,8 +190,7 @@ def interactive_review(
                 continue
             append_decision(context.decisions_path, make_decision(conflict, action, context.reviewer))
             made += 1
-            label = next((c.label for c in choices(conflict) if c.action == action), action)
-            out.write(f"  recorded: {action} ({label}); applies on the next build\n\n")
+            out.write(f"  recorded: {action} ({effect(conflict, action)}); applies on the next build\n\n")
             out.flush()
     out.write(f"{made} decision(s) saved to {context.decisions_path}. Run `make curate` to apply them.\n")
     return made

@@ -22,7 +22,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from pipeline.review.actions import choices
+from pipeline.review.actions import effect
 from pipeline.review.decisions import DecisionsError, latest, load_decisions
 from pipeline.review.terminal import ReviewContext, ReviewError, decide, load_conflicts
 from pipeline.write.review_page import TOKEN_META, render_review_page
@@ -184,8 +184,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def _described(conflict: dict[str, Any], action: str, by: str, note: str | None) -> dict[str, Any]:
-    label = next((c.label for c in choices(conflict) if c.action == action), action)
-    return {"action": action, "label": label, "by": by, "note": note}
+    return {"action": action, "label": effect(conflict, action), "by": by, "note": note}
 
 
 def rebuild_command(args: argparse.Namespace) -> list[str]:

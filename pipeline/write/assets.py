@@ -19,6 +19,7 @@ table.data { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0; }
 table.data td, table.data th { padding: 0.15em 0.6em; border-bottom: 1px solid #eee; text-align: left; }
 table.data td.n, table.data th.n { text-align: right; font-variant-numeric: tabular-nums; }
 nav.pages { font-size: 0.9em; margin-bottom: 1em; } nav.pages a { margin-right: 1em; }
+[hidden] { display: none !important; }
 """
 
 REVIEW_CSS = """
@@ -35,7 +36,7 @@ table.forms { border-collapse: collapse; font-size: 0.9em; } table.forms td, tab
 .decide input.note { width: 24em; max-width: 100%; }
 .recorded { display: block; color: #7a5200; font-weight: 600; margin-top: 0.3em; }
 .served-only { display: none; } body.served .served-only { display: block; } body.served .static-only { display: none; }
-#banner { background: #fff6db; border: 1px solid #e0c068; border-radius: 6px; padding: 0.5em 1em; margin: 0.5em 0; }
+#banner { background: #fff6db; border: 1px solid #e0c068; border-radius: 6px; padding: 0.3em 1em; margin-top: 0.4em; }
 #help { background: #f6f6f6; border-radius: 6px; padding: 0.4em 1em; }
 """
 
@@ -207,6 +208,7 @@ AUDIT_JS = r"""
     if (first) first.scrollIntoView({block: "center"});
   }
   window.addEventListener("hashchange", highlight);
+  window.addEventListener("load", highlight);  // again after the browser's own jump to the anchor
   highlight();
 })();
 """

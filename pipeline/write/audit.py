@@ -250,7 +250,7 @@ def render_terminal(document: AuditDocument, width: int = 100, color: bool = Fal
         pieces = [(f"[not in any block] {item.text}", DIM)] if raw else _pieces(item, color)
         for i, line in enumerate(_wrapped(pieces, text_width)):
             number = gutter(item).rjust(pad) if i == 0 else " " * pad
-            lines.append(f"{number} \u2502 " + "".join(_style(t, c, color) for t, c in line))
+            lines.append(f"{number} \u2502 " + _render(line, color))
         for claim in item.claims if isinstance(item, AuditBlock) else []:
             note = f"  \u21b3 {claim_text(claim)}  ({claim['rule_id']}, {claim['confidence']:.2f})"
             lines.append(f"{' ' * pad} \u2502 " + _style(note, CLAIM, color))
@@ -269,6 +269,17 @@ def _header(document: AuditDocument) -> str:
     if doc.get("error"):
         header += f"\nerror: {doc['error']}"
     return header
+
+
+def _render(line: list[tuple[str, str]], color: bool) -> str:
+    """One styled run per stretch of the same style, not one per word."""
+    merged: list[list[str]] = []
+    for text, code in line:
+        if merged and merged[-1][1] == code:
+            merged[-1][0] += text
+        else:
+            merged.append([text, code])
+    return "".join(_style(text, code, color) for text, code in merged)
 
 
 def _style(text: str, code: str, color: bool) -> str:

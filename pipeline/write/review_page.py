@@ -25,6 +25,14 @@ from pipeline.write import assets
 from pipeline.write.links import audit_href, lines_label, linkify
 
 STATUSES = ("open", "resolved")
+# What each key does, in the page's help (each button says it for its own conflict).
+KEY_HELP = {
+    "accept": "accept the suggestion",
+    "reject": "reject the facts",
+    "merge": "merge the names (naming conflicts)",
+    "not_a_conflict": "keep the facts (not a conflict)",
+    "defer": "defer",
+}
 # The page's token placeholder: `curate review --web` fills it in as it serves the page.
 TOKEN_META = '<meta name="curate-token" content="">'
 
@@ -81,7 +89,6 @@ def render_review_page(conflicts: list[dict[str, Any]]) -> str:
         "<code>make curate</code> applies the decisions.</p>",
         _summary(kinds, counts),
         _filters(kinds),
-        _served_bar(),
     ]
     for status in STATUSES:
         # The order of the reconciler (summary, then id), whichever order the rows come in.
@@ -119,12 +126,12 @@ def _filters(kinds: list[str]) -> str:
     return (
         '<div class="filters"><label>Kind <select id="filter-kind"><option value="">all kinds</option>'
         f'{kind_options}</select></label><label>Status <select id="filter-status"><option value="">all</option>'
-        f'{status_options}</select></label><span id="filter-count" class="meta"></span></div>'
+        f'{status_options}</select></label><span id="filter-count" class="meta"></span>{_served_bar()}</div>'
     )
 
 
 def _served_bar() -> str:
-    keys = ", ".join(f"<kbd>{k}</kbd> {a.replace('_', ' ')}" for k, a in KEYS.items())
+    keys = ", ".join(f"<kbd>{k}</kbd> {KEY_HELP[a]}" for k, a in KEYS.items())
     return (
         '<div id="banner" class="served-only"><span id="banner-text"></span> '
         '<button type="button" id="rebuild" hidden>Rebuild now</button></div>'

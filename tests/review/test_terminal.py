@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import sys
-from pathlib import Path
 
 import pexpect
 import pyarrow.parquet as pq
