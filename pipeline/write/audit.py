@@ -196,21 +196,19 @@ def runs(block: AuditBlock) -> list[tuple[str, dict[str, Any] | None, bool]]:
     """The block text cut where a mention or a claimed sentence starts or ends:
     (text, the mention there or None, inside a claimed sentence)."""
     text = block.text
-    mention_at: list[int] = [-1] * len(text)
-    claimed = [False] * len(text)
-    for i, m in enumerate(block.mentions):
-        for j in range(max(0, m["char_start"]), min(len(text), m["char_end"])):
-            mention_at[j] = i
-    for c in block.claims:
-        for j in range(max(0, c["char_start"]), min(len(text), c["char_end"])):
-            claimed[j] = True
+    spans = [(m["char_start"], m["char_end"]) for m in block.mentions]
+    spans += [(c["char_start"], c["char_end"]) for c in block.claims]
+    cuts = sorted({0, len(text), *(min(max(0, i), len(text)) for span in spans for i in span)})
     pieces: list[tuple[str, dict[str, Any] | None, bool]] = []
-    start = 0
-    for j in range(1, len(text) + 1):
-        if j == len(text) or mention_at[j] != mention_at[start] or claimed[j] != claimed[start]:
-            mention = block.mentions[mention_at[start]] if mention_at[start] >= 0 else None
-            pieces.append((text[start:j], mention, claimed[start]))
-            start = j
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        if start == end:
+            continue
+        mention = next((m for m in block.mentions if m["char_start"] <= start < m["char_end"]), None)
+        claimed = any(c["char_start"] <= start < c["char_end"] for c in block.claims)
+        if pieces and pieces[-1][1] is mention and pieces[-1][2] == claimed:
+            pieces[-1] = (pieces[-1][0] + text[start:end], mention, claimed)
+        else:
+            pieces.append((text[start:end], mention, claimed))
     return pieces
 
 

@@ -32,6 +32,9 @@ REASON_COLORS = dict(zip(REMOVAL_REASONS, PALETTE, strict=False))
 AGREEMENT_COLORS = {"agrees": "#2e7d32", "partial": "#f2a900", "contradicts": "#c62828", "unknown": "#9e9e9e"}
 STATUS_COLORS = {"open": "#c88a00", "resolved": "#2e7d32"}
 NARROW = charts.NARROW_IN
+# Removal reasons drawn apart in the per-document chart; the others are summed (the corpus-wide
+# chart shows every reason).
+STACKED_REASONS = 7
 # evaluation.json: the figures shown, each a nested object of numbers (also looked for under "totals").
 QUALITY_KEYS = ("muscles", "claims", "boilerplate", "lines")
 
@@ -106,26 +109,31 @@ def _headline(corpus: data.Corpus, coverage: data.Coverage, facts: data.Facts, c
 def _corpus(corpus: data.Corpus) -> str:
     reasons = list(corpus.words)
     colors = [KEPT_COLOR if r == data.KEPT else REASON_COLORS.get(r, "#555") for r in reasons]
-    statuses = [charts.Series("documents", [n for _, n in corpus.by_status], KEPT_COLOR)]
     words = [charts.Series("words", list(corpus.words.values()), KEPT_COLOR)]
-    grid = [
-        charts.barh(
-            "c-status", [s for s, _ in corpus.by_status], statuses, "Documents by status", "documents", width=NARROW
-        ),
-        charts.barh(
-            "c-words", reasons, words, "Words kept, and removed per reason", "words", bar_colors=colors, width=NARROW
-        ),
-    ]
-    if corpus.languages:
-        shown = corpus.languages[: data.TOP_LANGUAGES]
-        langs = [charts.Series("documents", [n for _, n in shown], KEPT_COLOR)]
-        grid.append(charts.barh("c-lang", [k for k, _ in shown], langs, "Languages", "documents", width=NARROW))
+    title = "Words kept, and removed per reason"
     shares = [f"{10 * i}%" for i in range(10)]
-    title = "Share of each document's words removed"
-    grid.append(charts.columns("c-share", shares, corpus.removed_share, title, "words removed (from)", "documents"))
-    parts = ['<h2 id="corpus">Corpus</h2>', f'<div class="charts">{"".join(grid)}</div>', _per_document(corpus)]
-    parts.append(_groups(corpus))
+    grid = [
+        charts.barh("c-words", reasons, words, title, "words", bar_colors=colors, width=NARROW),
+        charts.columns(
+            "c-share", shares, corpus.removed_share, "Share of each document's words removed",
+            "words removed (from)", "documents",
+        ),
+    ]  # fmt: skip
+    # A handful of statuses and languages read better as counts than as charts.
+    counts = [
+        _counts("Documents by status", corpus.by_status),
+        _counts("Formats", corpus.by_format),
+        _counts("Languages", corpus.languages[: data.TOP_LANGUAGES], len(corpus.languages)),
+    ]
+    parts = ['<h2 id="corpus">Corpus</h2>', f'<div class="figures">{"".join(counts)}</div>']
+    parts += [f'<div class="charts">{"".join(grid)}</div>', _per_document(corpus), _groups(corpus)]
     return "\n".join(parts)
+
+
+def _counts(title: str, counts: list[tuple[str, int]], total: int = 0) -> str:
+    rows = "".join(f'<tr><td>{html.escape(k)}</td><td class="n">{n:,}</td></tr>' for k, n in counts)
+    more = f'<tr><td colspan="2">and {total - len(counts)} more</td></tr>' if total > len(counts) else ""
+    return f'<div><strong>{title}</strong><table class="data">{rows}{more}</table></div>'
 
 
 def _groups(corpus: data.Corpus) -> str:
@@ -145,9 +153,15 @@ def _per_document(corpus: data.Corpus) -> str:
     docs = corpus.top_documents
     if not docs:
         return ""
+    # The reasons that remove most words across the corpus, then the rest together: each reason
+    # drawn is a row of bars, and a dozen of them cost more time than the rest of the page.
     reasons = [r for r in corpus.words if r != data.KEPT]
+    shown, rest = reasons[:STACKED_REASONS], set(reasons[STACKED_REASONS:])
     series = [charts.Series(data.KEPT, [d.kept for d in docs], KEPT_COLOR)]
-    series += [charts.Series(r, [d.removed.get(r, 0) for d in docs], REASON_COLORS.get(r, "#555")) for r in reasons]
+    series += [charts.Series(r, [d.removed.get(r, 0) for d in docs], REASON_COLORS.get(r, "#555")) for r in shown]
+    if rest:
+        others = [sum(n for r, n in d.removed.items() if r in rest) for d in docs]
+        series.append(charts.Series("other reasons", others, "#555555"))
     which = "every document"
     if corpus.n_with_blocks > len(docs):
         which = f"the {len(docs)} of {corpus.n_with_blocks:,} documents with the most words removed"

@@ -32,12 +32,16 @@ def test_the_report_has_every_section_with_charts_drawn_by_matplotlib(seed_build
     for section in ("corpus", "coverage", "facts", "review", "quality"):
         assert f'<h2 id="{section}">' in page
     charts = dict((m.group(1), m.group(0)) for m in SVG.finditer(page))
-    assert {"Documents by status", "Mentions", "Claims per rule and modality", "Conflicts by kind and status"} <= set(
-        charts
-    )
+    assert {
+        "Words kept, and removed per reason",
+        "Mentions",
+        "Claims per rule and modality",
+        "Conflicts by kind and status",
+    } <= set(charts)
     assert {"action", "exercise", "running_role"} <= set(charts)  # one chart per relation
     for svg in charts.values():
         assert svg.count("<path") > 3 or "<image" in svg  # bars and axes, or the heatmap's image
+    assert '<strong>Documents by status</strong><table class="data"><tr><td>ok</td><td class="n">5</td>' in page
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))  # each chart's element ids carry its own prefix
     assert "hamstrings" in charts["Mentions"] and "runners-blog-what-muscles" in page
