@@ -36,7 +36,7 @@ STAGE_HELP = {
         "Reads every .html, .htm, .html.gz and .txt file under --raw, and the reviewer's\n"
         "decisions (--decisions).\n"
         "Writes documents, blocks, mentions, muscles, claims, vocabulary, facts and conflicts\n"
-        ".parquet files, review.html and stats.json to --out.",
+        ".parquet files, review.html, report.html, audit/<doc_id>.html pages and stats.json to --out.",
     ),
     "ingest": (
         "Stage 1: discover, read and decode the inputs.",

@@ -207,7 +207,10 @@ def rebuild_command(args: argparse.Namespace) -> list[str]:
 def serve(context: ReviewContext, args: argparse.Namespace) -> None:
     """Serve until interrupted (Ctrl-C)."""
     load_conflicts(context.out_dir)  # no build yet: say so now, not in the browser
-    server = ReviewServer(context, rebuild_command(args), args.port)
+    try:
+        server = ReviewServer(context, rebuild_command(args), args.port)
+    except OSError as exc:
+        raise ReviewError(f"cannot listen on {HOST}:{args.port} ({exc.strerror}); choose another --port") from exc
     print(f"Reviewing {context.out_dir} at {server.url}")
     print(f"Decisions go to {context.decisions_path}. Ctrl-C stops the server.", flush=True)
     try:

@@ -105,3 +105,13 @@ def test_a_click_is_validated_and_recorded_like_curate_decide_then_applied_by_a_
     after = {c["conflict_id"]: c for c in pq.read_table(out / "conflicts.parquet").to_pylist()}
     assert after[reference["conflict_id"]]["status"] == "resolved"
     assert json.loads(call(server, "/api/state", headers=token(server))[1])["pending"] == {}
+
+
+def test_the_command_says_what_is_missing_or_busy(server, tmp_path, capsys):
+    from pipeline import cli
+
+    assert cli.main(["review", "--web", "--out", str(tmp_path / "none"), "--port", "0"]) == cli.EXIT_CANNOT_RUN
+    assert "conflicts.parquet does not exist" in capsys.readouterr().err
+    busy = str(server.server_address[1])
+    assert cli.main(["review", "--web", "--out", str(server.context.out_dir), "--port", busy]) == cli.EXIT_CANNOT_RUN
+    assert f"cannot listen on 127.0.0.1:{busy}" in capsys.readouterr().err
