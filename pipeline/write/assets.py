@@ -77,6 +77,7 @@ REVIEW_JS = r"""
   document.body.classList.add("served");
   var banner = document.getElementById("banner"), bannerText = document.getElementById("banner-text");
   var rebuild = document.getElementById("rebuild"), help = document.getElementById("help");
+  var state = {decisions: "the decisions file", pending: {}};
 
   function api(path, body) {
     return fetch(path, {
@@ -96,7 +97,6 @@ REVIEW_JS = r"""
                                : "Every decision in " + state.decisions + " is applied in this page.";
     rebuild.hidden = !n;
   }
-  var state = {decisions: "the decisions file", pending: {}};
   function refresh() {
     return api("/api/state").then(function (data) { state = data; showPending(data.pending); });
   }

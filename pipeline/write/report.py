@@ -251,16 +251,19 @@ def _review(built: BuiltFolder, conflicts: list[dict[str, Any]]) -> str:
     if kinds:
         series = [charts.Series(s, [counts[(k, s)] for k in kinds], STATUS_COLORS[s]) for s in ("open", "resolved")]
         parts.append(charts.barh("c-conflicts", kinds, series, "Conflicts by kind and status", "conflicts"))
-        rows = [
-            [f'<a href="review.html#open-{k}">{html.escape(k)}</a>', counts[(k, "open")], counts[(k, "resolved")]]
-            for k in kinds
-        ]
+        rows = [[_kind_link(k, counts), counts[(k, "open")], counts[(k, "resolved")]] for k in kinds]
         parts.append(_table(["kind (in the review page)", "open", "resolved"], rows, {1, 2}))
     else:
         parts.append('<p class="empty">No conflicts: nothing waits for review.</p>')
     parts.append(_candidates(built, conflicts))
     parts.append(_stale(built))
     return "\n".join(p for p in parts if p)
+
+
+def _kind_link(kind: str, counts: Counter[tuple[str, str]]) -> str:
+    """The kind's open conflicts in the review page, or its resolved ones when none is open."""
+    where = "open" if counts[(kind, "open")] else "resolved"
+    return f'<a href="review.html#{where}-{html.escape(kind)}">{html.escape(kind)}</a>'
 
 
 def _candidates(built: BuiltFolder, conflicts: list[dict[str, Any]]) -> str:

@@ -159,3 +159,12 @@ def test_the_report_stays_small_for_5000_documents(seed_build, tmp_path):
     assert len(written) - 2 <= TOP_DOCUMENTS + 200  # audit pages: cited documents only
     audit = next((out / "audit").iterdir()).read_text()
     assert "is not there any more" in audit  # no raw file: the page says it shows the build's copy
+
+
+def test_a_kind_with_nothing_open_links_to_its_resolved_conflicts():
+    from collections import Counter
+
+    from pipeline.write.report import _kind_link
+
+    assert 'href="review.html#resolved-category"' in _kind_link("category", Counter({("category", "resolved"): 1}))
+    assert 'href="review.html#open-naming"' in _kind_link("naming", Counter({("naming", "open"): 2}))
