@@ -108,3 +108,32 @@ def test_wrapping_keeps_words_whole_within_the_width(width):
     body = [line.split("\u2502 ", 1)[1] for line in lines]
     assert " ".join(body) == text.replace("calf muscles", "[calf muscles]")
     assert all(len(line) <= width for line in lines)
+
+
+HTML_ARTICLE = """<!DOCTYPE html><html><head><title>Strong calves for hill runners</title></head><body>
+<nav><a href="/">Home</a> <a href="/shoes">Shoes</a></nav>
+<article><h1>Strong calves for hill runners</h1>
+<p>Your calves lift the heel off the ground with every stride, and on a steep hill they do even more of the work
+than usual, which is why so many runners feel them burn halfway up the climb.</p>
+<p>Calf raises strengthen the calves, and a slow lowering phase adds to the benefit for the tendon as well.
+Many coaches suggest three sets of fifteen slow repetitions, twice a week, for runners who train on hills.</p>
+<p>The soleus works hardest when the knee is bent, so seated calf raises are a good second exercise to add
+once the standing version feels easy and the ankle moves smoothly through its whole range.</p>
+</article><footer>Copyright notice for this example page.</footer></body></html>
+"""
+
+
+def test_evidence_from_an_html_input_points_at_its_claim(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "curated"
+    raw.mkdir()
+    (raw / "calves.html").write_text(HTML_ARTICLE)
+    assert cli.main(["run", "--raw", str(raw), "--out", str(out), "--decisions", str(tmp_path / "d.yaml"), "-q"]) == 0
+    claims = pq.read_table(out / "claims.parquet").to_pylist()
+    assert claims and all(c["line_start"] is None for c in claims)  # HTML has no raw lines
+    ident = claims[0]["doc_id"]
+    page = (out / "audit" / f"{ident}.html").read_text()
+    for claim in claims:
+        assert f'<li id="claim-{claim["claim_id"]}">' in page
+    links = re.findall(rf'href="audit/{ident}\.html#(claim-[0-9a-f]+)"', (out / "report.html").read_text())
+    assert links and all(f'id="{anchor}"' in page for anchor in links)
+    assert ('id="B0"' in page) and ('data-l1="' not in page)  # blocks are anchored by number
