@@ -134,5 +134,6 @@ def test_a_click_in_the_served_review_is_recorded_and_a_rebuild_applies_it(brows
     after = {c["conflict_id"]: c for c in pq.read_table(out / "conflicts.parquet").to_pylist()}
     assert after[reference["conflict_id"]]["status"] == "resolved"
     assert after[reference["conflict_id"]]["decision_note"] == "the reference is right"
-    assert "Every decision" in browser.find_element(By.ID, "banner-text").text
+    # The banner is filled from /api/state once the reloaded page has asked for it.
+    WebDriverWait(browser, WAIT_S).until(lambda d: "Every decision" in d.find_element(By.ID, "banner-text").text)
     assert console_errors(browser) == []
