@@ -38,7 +38,7 @@ def _stage_help(stage: Stage) -> str:
     if stage.name != "ingest":
         written.append("stats.json")
     if stage.name == "reconcile":
-        written += ["review.html", "manifest.json"]
+        written += ["review.html", "report.html", "audit/<doc_id>.html pages", "manifest.json"]
     return f"Reads {stage.reads}.\nWrites {', '.join(written)} to --out."
 
 
@@ -128,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--markdown", action="store_true", help="Markdown tables, as in the README (default)")
     _add_review_commands(commands)
     _add_evaluate_command(commands)
+    _add_page_commands(commands)
     clean = commands.add_parser(
         "clean-cache",
         help="Delete the per-document stage cache.",
@@ -137,6 +138,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_io_options(clean, defaults=False)
     return parser
+
+
+def _add_page_commands(commands: argparse._SubParsersAction) -> None:
+    report = commands.add_parser(
+        "report",
+        help="Write report.html, review.html and the audit pages from a build folder.",
+        description="Read the tables of --out (and the raw files under --raw); write report.html, review.html\n"
+        "and audit/<doc_id>.html for every document they cite. Runs nothing else.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_io_options(report, defaults=False)
+    show = commands.add_parser(
+        "show",
+        help="Show one document: kept and removed text, mentions and claims.",
+        description="Print one document of the last build (a path under --raw, or a doc_id): kept text, removed\n"
+        "blocks dimmed with their reason, muscle mentions highlighted and each claim under its block.\n"
+        "--html writes the same as --out/audit/<doc_id>.html instead.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_io_options(show, defaults=False)
+    show.add_argument("document", help="path of the input (as under --raw, or on disk) or its doc_id (6+ characters)")
+    show.add_argument("--html", action="store_true", help="write the audit page and print its path")
+    show.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="terminal colours")
 
 
 def _add_review_commands(commands: argparse._SubParsersAction) -> None:
@@ -155,6 +179,8 @@ def _add_review_commands(commands: argparse._SubParsersAction) -> None:
     )
     review.add_argument("--deferred", action="store_true", help="also show conflicts deferred earlier")
     review.add_argument("--by", help="reviewer name (default: $CURATE_REVIEWER or the login name)")
+    review.add_argument("--web", action="store_true", help="serve the review and report pages on 127.0.0.1 instead")
+    review.add_argument("--port", type=int, default=8765, help="with --web: the port (default 8765; 0: any free one)")
     decide = commands.add_parser(
         "decide",
         help="Record one decision on a conflict (for scripts).",
@@ -210,6 +236,10 @@ def main(argv: list[str] | None = None) -> int:
         return _review_command(args)
     if command == "evaluate":
         return _evaluate_command(args)
+    if command in ("report", "show"):
+        from pipeline.write.commands import page_command
+
+        return page_command(args)
     if command == "clean-cache":
         removed = StageCache(args.cache_dir).clear()
         print(f"removed {removed} cache entries from {args.cache_dir}")
@@ -301,6 +331,10 @@ def _review_command(args: argparse.Namespace) -> int:
             print("run `make curate` to apply it")
         elif args.list:
             list_conflicts(context, args.status, sys.stdout)
+        elif args.web:
+            from pipeline.review.web import serve
+
+            serve(context, args)
         else:
             interactive_review(context, include_deferred=args.deferred)
     except (ReviewError, DecisionsError) as exc:

@@ -35,3 +35,15 @@ def article_text() -> str:
         "Add these exercises to two sessions a week and you will feel the difference on hills and in the last miles "
         "of a long run, when the calves usually give out first.\n"
     )
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory) -> Path:
+    """One build of raw/ with no decisions, shared read-only by the page tests (copy it to change it)."""
+    from pipeline import cli
+
+    out = tmp_path_factory.mktemp("seed-build") / "curated"
+    decisions = out.parent / "decisions.yaml"
+    args = ["run", "--raw", str(RAW), "--out", str(out), "--decisions", str(decisions), "-q"]
+    assert cli.main(args) == cli.EXIT_OK
+    return out

@@ -97,7 +97,7 @@ def test_crash_while_writing_leaves_previous_output_intact(tmp_path, raw_dir, mo
     assert (out / "blocks.parquet").read_bytes() == before
     expected = ["blocks.parquet", "documents.parquet", "mentions.parquet", "muscles.parquet", "stats.json"]
     expected = [*expected, "claims.parquet", "vocabulary.parquet", "facts.parquet", "conflicts.parquet"]
-    expected = sorted([*expected, "review.html", "manifest.json"])
+    expected = sorted([*expected, "review.html", "report.html", "audit", "manifest.json"])
     assert sorted(p.name for p in out.iterdir()) == expected
 
 

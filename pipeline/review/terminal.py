@@ -20,11 +20,9 @@ import pyarrow.parquet as pq
 
 from pipeline.extract.lexicon import cached_lexicon
 from pipeline.records import ACTIONS, DEFER, MERGE, REJECT
+from pipeline.review.actions import HELP, QUIT, SKIP, action_for_key, choices, effect
 from pipeline.review.decisions import Decision, append_decision, latest, load_decisions, now
 
-# One key per action in the interactive review.
-KEYS = {"a": "accept", "r": REJECT, "m": MERGE, "n": "not_a_conflict", "d": DEFER}
-SKIP, QUIT, HELP = "s", "q", "?"
 # Identifiers may be shortened to a unique prefix of at least this many characters.
 MIN_PREFIX = 6
 
@@ -196,14 +194,14 @@ def interactive_review(
                 continue
             append_decision(context.decisions_path, make_decision(conflict, action, context.reviewer))
             made += 1
-            out.write(f"  recorded: {action}\n\n")
+            out.write(f"  recorded: {action} ({effect(conflict, action)}); applies on the next build\n\n")
             out.flush()
     out.write(f"{made} decision(s) saved to {context.decisions_path}. Run `make curate` to apply them.\n")
     return made
 
 
 def _prompt(conflict: dict[str, Any]) -> str:
-    keys = [f"[{k}] {a.replace('_', ' ')}" for k, a in KEYS.items() if a != MERGE or conflict["kind"] == "naming"]
+    keys = [f"[{c.key}] {c.label}" for c in choices(conflict)]
     return "  " + "  ".join([*keys, "[s] skip", "[q] quit", "[?] help"]) + "\n> "
 
 
@@ -219,13 +217,24 @@ def _ask(conflict: dict[str, Any], read: Callable[[], str], out: TextIO) -> str:
         out.write(key + "\n")
         if key in (SKIP, QUIT):
             return key
-        if key in KEYS and (KEYS[key] != MERGE or conflict["kind"] == "naming"):
-            return KEYS[key]
         if key == HELP:
-            out.write("".join(f"  {k}  {a}: {ACTIONS[a]}\n" for k, a in KEYS.items()))
-            out.write("  s  skip for now\n  q  quit; decisions already made are saved\n")
-        else:
-            out.write(f"  '{key}' is not one of the keys\n")
+            out.write(_help(conflict))
+            continue
+        action, why_not = action_for_key(conflict, key)
+        if action:
+            return action
+        out.write(f"  {why_not}\n")
+
+
+def _help(conflict: dict[str, Any]) -> str:
+    offered = choices(conflict)
+    lines = [f"  {c.key}  {c.label}  ({c.action}: {ACTIONS[c.action]})" for c in offered]
+    if conflict["fact_ids"] and REJECT not in {c.action for c in offered}:
+        lines.append("  r  same as a here: it rejects the same facts")
+    lines += ["  s  skip for now", "  q  quit; decisions already made are saved"]
+    if conflict["kind"] != "naming":
+        lines.append("  (m, merge, applies to naming conflicts only)")
+    return "\n".join(lines) + "\n"
 
 
 def render_conflict(conflict: dict[str, Any], number: int, total: int) -> str:

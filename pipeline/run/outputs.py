@@ -1,5 +1,6 @@
 """What a build writes once its stages have run: the tables of its last stage, stats.json, and
-for a whole build the reconciled facts and conflicts, review.html and the manifest."""
+for a whole build the reconciled facts and conflicts, review.html, report.html with the audit
+pages they cite, and the manifest."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from pipeline.run.build import RunResult, Settings
 from pipeline.run.manifest import write_manifest
 from pipeline.run.progress import Steps
 from pipeline.run.stages import BY_NAME, Stage
+from pipeline.write.pages import write_report_pages
 from pipeline.write.parquet import Rows, write_tables
 from pipeline.write.review_page import write_review_page
 from pipeline.write.rows import (
@@ -63,12 +65,14 @@ def finish_build(result: RunResult, decisions: list[Decision], settings: Setting
             result.stats["reconcile"] = reconcile_stats(reconciled, settings.decisions)
             built = tables(result, stage, lexicon, vocabulary)
     reconciled_at = time.perf_counter()
-    with Steps("write", 2 * len(built) + 1, settings.progress) as steps:
+    with Steps("write", 2 * len(built) + 2, settings.progress) as steps:
         result.written = write_outputs(settings.out_dir, built, result.stats, steps.advance)
         page = settings.out_dir / "review.html"
         with steps.step("review.html"):
-            write_review_page(page, reconciled.conflicts, settings.raw_dir)
+            write_review_page(page, reconciled.conflicts)
         result.written.append(page)
+        with steps.step("report.html and audit pages"):
+            result.written += write_report_pages(settings.out_dir, settings.raw_dir)
     finished = time.perf_counter()
     timings = {
         "ingest_and_documents": documents_done - started,

@@ -32,7 +32,9 @@ from pipeline.run.cache import library_version
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 # Bumped when what the key covers changes.
 KEY_VERSION = "1"
-LIBRARIES = ("trafilatura", "justext", "lxml", "beautifulsoup4", "spacy", "wordfreq", "pyarrow", "pandas", "pyyaml")
+LIBRARIES = (
+    "trafilatura", "justext", "lxml", "beautifulsoup4", "spacy", "wordfreq", "pyarrow", "pandas", "pyyaml", "matplotlib",
+)  # fmt: skip
 
 
 @dataclass
@@ -109,9 +111,9 @@ def _input_digest(path: Path, max_bytes: int) -> str:
         return f"unreadable:{exc.errno}"
 
 
-def output_digests(paths: list[Path]) -> dict[str, str]:
-    """name -> sha256 of every file a build wrote, for the manifest."""
-    return {path.name: _output_digest(path) for path in sorted(paths)}
+def output_digests(paths: list[Path], root: Path) -> dict[str, str]:
+    """Path relative to the output folder (audit/<doc>.html) -> sha256 of every file a build wrote."""
+    return {path.relative_to(root).as_posix(): _output_digest(path) for path in sorted(paths)}
 
 
 def _output_digest(path: Path) -> str:

@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import sys
-from pathlib import Path
 
 import pexpect
 import pyarrow.parquet as pq
@@ -148,10 +147,11 @@ def test_stale_decisions_are_reported_and_kept(project, capsys):
 def test_a_malformed_decisions_file_stops_the_build_and_keeps_everything(project, capsys):
     path = project[0] / "d.yaml"
     path.write_text("decisions:\n- conflict_id: x\n  action: [accept\n")
-    before = {p.name: p.read_bytes() for p in (project[0] / "curated").iterdir()}
+    curated = project[0] / "curated"
+    before = {p: p.read_bytes() for p in curated.rglob("*") if p.is_file()}
     assert run(project) == cli.EXIT_CANNOT_RUN
     assert "d.yaml:" in capsys.readouterr().err
-    assert {p.name: p.read_bytes() for p in (project[0] / "curated").iterdir()} == before
+    assert {p: p.read_bytes() for p in curated.rglob("*") if p.is_file()} == before
     assert path.read_text() == "decisions:\n- conflict_id: x\n  action: [accept\n"
 
 
@@ -163,17 +163,23 @@ def test_review_list_prints_every_conflict(project, capsys):
     assert len(lines) - 1 == len(table(project, "conflicts"))
 
 
-def test_review_page_lists_conflicts_with_links_to_source_lines(project):
-    page = (project[0] / "curated" / "review.html").read_text()
+def test_review_page_lists_conflicts_with_links_to_the_audit_pages_at_their_lines(project):
+    curated = project[0] / "curated"
+    page = (curated / "review.html").read_text()
     conflicts = table(project, "conflicts")
     assert f"Open ({len(conflicts)})" in page and "Resolved (0)" in page
     for conflict in conflicts:
         assert f'id="{conflict["conflict_id"]}"' in page
-    links = re.findall(r'<a href="([^"#]+)#L(\d+)', page)
-    assert ("science-of-running-what-muscles-does-running-work.txt", "47") in {(Path(h).name, n) for h, n in links}
-    for href, _ in links:  # relative links that reach the raw files from the page's folder
-        assert (project[0] / "curated" / href).resolve().is_file()
+    links = re.findall(r'<a class="evidence" href="(audit/[0-9a-f]+\.html)#L(\d+)(?:-L(\d+))?"', page)
+    assert links
+    paths = {d["doc_id"]: d["source_path"] for d in table(project, "documents")}
+    science = next(i for i, p in paths.items() if p.startswith("science-of-running"))
+    assert (f"audit/{science}.html", "47", "") in links
+    for href, first, _ in links:  # every link lands on an audit page that has the cited line
+        assert f'id="L{first}"' in (curated / href).read_text()
     assert "&#x27;TLF&#x27; (nonstandard abbreviation)" in page
+    # Reference citations link to their web addresses.
+    assert '<a href="https://exrx.net/Lists/Directory" rel="noopener noreferrer">' in page
 
 
 def test_review_page_shows_a_decision_after_the_rebuild(project):

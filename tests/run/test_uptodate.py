@@ -29,7 +29,11 @@ def build(project: tuple[Path, Path, Path], *extra: str) -> int:
 
 
 def outputs(out: Path) -> dict[str, tuple[int, bytes]]:
-    return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(out.iterdir())}
+    return {p.relative_to(out).as_posix(): (p.stat().st_mtime_ns, p.read_bytes()) for p in files(out)}
+
+
+def files(out: Path) -> list[Path]:
+    return sorted(p for p in out.rglob("*") if p.is_file())
 
 
 def test_an_unchanged_build_is_skipped_and_reports_the_last_one(project, monkeypatch, capsys):
@@ -94,7 +98,7 @@ def test_force_rebuilds_and_the_manifest_records_key_and_outputs(project):
     build(project)
     raw, out, _ = project
     manifest = json.loads((out / "manifest.json").read_text())
-    assert set(manifest["outputs"]) == {p.name for p in out.iterdir()} - {"manifest.json"}
+    assert set(manifest["outputs"]) == {p.relative_to(out).as_posix() for p in files(out)} - {"manifest.json"}
     first = manifest["built_at"], (out / "manifest.json").stat().st_mtime_ns
     build(project, "--force")
     rebuilt = json.loads((out / "manifest.json").read_text())

@@ -53,6 +53,11 @@ def test_the_committed_dataset_is_what_make_curate_builds(request, tmp_path):
     for name in TABLES:
         assert (tmp_path / f"{name}.parquet").read_bytes() == (root / "curated" / f"{name}.parquet").read_bytes(), name
     assert (tmp_path / "stats.json").read_text() == (root / "curated" / "stats.json").read_text()
+    pages = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.html"))
+    committed = sorted(p.relative_to(root / "curated").as_posix() for p in (root / "curated").rglob("*.html"))
+    assert pages == committed and {"report.html", "review.html"} <= set(pages)
+    for name in pages:
+        assert (tmp_path / name).read_bytes() == (root / "curated" / name).read_bytes(), name
 
 
 def test_the_manifest_records_inputs_versions_and_timings(tmp_path, request):

@@ -1,0 +1,123 @@
+"""The audit page of one document (`<out>/audit/<doc_id>.html`): the audit view as HTML.
+
+Each block carries its raw line numbers as anchors (`#L12`), and a link to `#L12-L14` highlights
+the blocks over those lines and scrolls to them; HTML inputs have no raw lines, so their
+claims are the anchors (`#claim-<claim_id>`). Muscle mentions are marked, claimed sentences
+underlined, and each block's claims stand beside it.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from pipeline.common.atomic import write_text_atomically
+from pipeline.records import REMOVAL_REASONS
+from pipeline.write import assets
+from pipeline.write.audit import AuditBlock, AuditDocument, RawLine, claim_text, gutter, runs
+from pipeline.write.links import AUDIT_DIR
+
+
+def write_audit_pages(out_dir: Path, documents: list[AuditDocument]) -> list[Path]:
+    written = []
+    for document in documents:
+        path = out_dir / AUDIT_DIR / f"{document.doc['doc_id']}.html"
+        write_text_atomically(path, render_audit_page(document))
+        written.append(path)
+    return written
+
+
+def render_audit_page(document: AuditDocument, up: str = "../") -> str:
+    """`up` leads from the page to the build folder (for the links to the report and review)."""
+    e = html.escape
+    doc = document.doc
+    title = doc.get("title") or doc["source_path"]
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="en"><head><meta charset="utf-8"><title>{e(title)} \u2014 audit</title>',
+        f"{assets.ICON}<style>{assets.BASE_CSS}{assets.AUDIT_CSS}</style></head><body>",
+        f'<nav class="pages"><a href="{up}report.html">Report</a><a href="{up}review.html">Review</a></nav>',
+        f"<h1>{e(title)}</h1>",
+        _metadata(document),
+        f"<p>{e(document.counts())}</p>",
+        f'<p class="note">{e(document.note)}</p>' if document.note else "",
+        '<p class="legend meta"><span><mark class="m">muscle</mark> mention</span>'
+        '<span><mark class="m flagged">flagged</mark> for review</span>'
+        '<span><span class="s claimed">underlined</span>: a claim is read from it</span>'
+        '<span><span class="reason">reason</span> removed block</span></p>',
+        '<div class="doc">',
+        *(_item(item) for item in document.items),
+        "</div>",
+        f"<script>{assets.AUDIT_JS}</script></body></html>",
+    ]
+    return "\n".join(p for p in parts if p) + "\n"
+
+
+def _metadata(document: AuditDocument) -> str:
+    e = html.escape
+    doc = document.doc
+    rows = [("file", e(doc["source_path"])), ("doc_id", f"<code>{e(doc['doc_id'])}</code>")]
+    rows.append(("format, status", e(f"{doc['format'] or 'unsupported'}, {doc['status']}")))
+    for key in ("language", "encoding"):
+        if doc.get(key):
+            rows.append((key, e(doc[key])))
+    if doc.get("url"):
+        rows.append(("url", f'<a href="{e(doc["url"])}" rel="noopener noreferrer">{e(doc["url"])}</a>'))
+    if document.copies:
+        rows.append(("same content saved as", e(", ".join(document.copies))))
+    if doc.get("error"):
+        rows.append(("error", e(doc["error"])))
+    cells = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
+    return f'<table class="data">{cells}</table>'
+
+
+def _item(item: AuditBlock | RawLine) -> str:
+    e = html.escape
+    if isinstance(item, RawLine):
+        return (
+            f'<div class="blk raw" id="L{item.number}" data-l1="{item.number}" data-l2="{item.number}">'
+            f'<a class="ln" href="#L{item.number}">{item.number}</a>'
+            f'<div class="tx"><span class="reason">not in any block</span>{e(item.text)}</div><div></div></div>'
+        )
+    if item.line_start:
+        last = item.line_end or item.line_start
+        anchor = f"L{item.line_start}"
+        extra = "".join(f'<span id="L{n}"></span>' for n in range(item.line_start + 1, last + 1))
+        place = f' data-l1="{item.line_start}" data-l2="{last}"'
+    else:
+        anchor, extra, place = f"B{item.block_idx}", "", ""
+    status = "kept" if item.kept else "removed"
+    reason = ""
+    if not item.kept:
+        reason = f'<span class="reason" title="{e(REMOVAL_REASONS.get(item.reason or "", ""))}">{e(item.reason or "")}</span>'
+    claims = "".join(
+        f'<li id="claim-{e(c["claim_id"])}">{e(claim_text(c))} <span class="rule">{e(c["rule_id"])}, '
+        f"{c['confidence']:.2f}</span></li>"
+        for c in item.claims
+    )
+    return (
+        f'<div class="blk {status} {e(item.kind)}" id="{anchor}"{place}>'
+        f'<a class="ln" href="#{anchor}">{e(gutter(item))}</a>{extra}'
+        f'<div class="tx">{reason}{_marked(item)}</div><ul class="cl">{claims}</ul></div>'
+    )
+
+
+def _marked(block: AuditBlock) -> str:
+    parts = []
+    for text, mention, claimed in runs(block):
+        piece = html.escape(text)
+        if mention is not None:
+            piece = _mark(piece, mention)
+        parts.append(f'<span class="s claimed">{piece}</span>' if claimed else piece)
+    return "".join(parts)
+
+
+def _mark(piece: str, mention: dict[str, Any]) -> str:
+    title = f"{mention['muscle_name']} ({mention['match_type']})"
+    if mention.get("flags"):
+        title += f"; flagged: {', '.join(mention['flags'])}"
+    if mention.get("note"):
+        title += f"; {mention['note']}"
+    flagged = " flagged" if mention.get("flags") else ""
+    return f'<mark class="m{flagged}" title="{html.escape(title)}">{piece}</mark>'

@@ -1,0 +1,67 @@
+"""A build folder read back from disk: the Parquet tables and JSON files `curate run` wrote.
+
+The report and the audit pages are made from these files alone, so `curate report` and
+`curate show` work on any build folder without running the pipeline again. Columns are read
+only when asked for, and a column a build does not have (an older or newer layout) reads as
+absent rather than failing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+
+class NotABuildError(ValueError):
+    """The folder holds no build (no documents.parquet): nothing to report on."""
+
+
+class BuiltFolder:
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        if not (out_dir / "documents.parquet").is_file():
+            raise NotABuildError(f"{out_dir} holds no build (no documents.parquet): run `curate run --out {out_dir}`")
+        self._schemas: dict[str, pa.Schema | None] = {}
+
+    def has_table(self, name: str) -> bool:
+        return self.schema(name) is not None
+
+    def schema(self, name: str) -> pa.Schema | None:
+        if name not in self._schemas:
+            path = self.out_dir / f"{name}.parquet"
+            self._schemas[name] = pq.read_schema(path) if path.is_file() else None
+        return self._schemas[name]
+
+    def has_column(self, name: str, column: str) -> bool:
+        schema = self.schema(name)
+        return schema is not None and column in schema.names
+
+    def table(self, name: str, columns: list[str], where: tuple[str, list[str]] | None = None) -> pa.Table:
+        """The columns of a table that exist (an empty table if the file is missing);
+        `where=(column, values)` keeps the rows whose column is one of the values."""
+        schema = self.schema(name)
+        if schema is None:
+            return pa.table({c: pa.array([], pa.string()) for c in columns})
+        present = [c for c in columns if c in schema.names]
+        # ParquetFile, not read_table: read_table imports pyarrow.dataset, a quarter of a second
+        # that `curate run` would pay for nothing.
+        table = pq.ParquetFile(self.out_dir / f"{name}.parquet").read(columns=present)
+        if where is not None:
+            table = table.filter(pc.is_in(table[where[0]], value_set=pa.array(where[1], schema.field(where[0]).type)))
+        return table
+
+    def rows(self, name: str, columns: list[str], where: tuple[str, list[str]] | None = None) -> list[dict[str, Any]]:
+        return self.table(name, columns, where).to_pylist()
+
+    def json(self, name: str) -> dict[str, Any] | None:
+        """A JSON file of the folder (stats.json, evaluation.json), or None if absent or unreadable."""
+        try:
+            data = json.loads((self.out_dir / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None

@@ -1,0 +1,139 @@
+"""The audit view: `curate show DOC` in the terminal and its page, with line anchors."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline import cli
+from pipeline.write.audit import AuditBlock, load_documents, render_terminal
+from pipeline.write.audit_page import render_audit_page
+from pipeline.write.built import BuiltFolder
+
+LEGS = "does-running-work-out-your-legs.txt"
+ANSI = re.compile(r"\x1b\[[\d;]*m")
+
+
+def show(out: Path, raw: Path, *extra: str) -> int:
+    return cli.main(["show", *extra, "--out", str(out), "--raw", str(raw)])
+
+
+def doc_id(out: Path, source_path: str) -> str:
+    docs = pq.read_table(out / "documents.parquet").to_pylist()
+    return next(d["doc_id"] for d in docs if d["source_path"] == source_path)
+
+
+def test_show_prints_kept_and_removed_text_mentions_and_claims(seed_build, raw_dir, capsys):
+    assert show(seed_build, raw_dir, LEGS, "--color", "never") == 0
+    text = capsys.readouterr().out
+    assert text.startswith("Does Running Work Out Your Legs?\ndoes-running-work-out-your-legs.txt \u00b7 doc ")
+    assert " 1 \u2502 [removed: metadata] Does Running Work Out Your Legs?" in text
+    assert "[gluteus maximus]" in text and "[hamstrings]" in text  # mentions, bracketed without colour
+    assert "\u21b3 gluteus maximus \u2192 running_role \u2192 propulsion  (clause_subject, 0.85)" in text
+    assert all(len(line) <= 160 for line in text.splitlines())
+    claims = pq.read_table(seed_build / "claims.parquet").to_pylist()
+    assert text.count("\u21b3 ") == sum(c["doc_id"] == doc_id(seed_build, LEGS) for c in claims)
+
+
+def test_show_finds_a_document_by_its_path_on_disk_or_its_id(seed_build, raw_dir, capsys):
+    ident = doc_id(seed_build, LEGS)
+    for ref in (str(raw_dir / LEGS), ident[:8]):
+        assert show(seed_build, raw_dir, ref, "--color", "never") == 0
+        assert f"doc {ident}" in capsys.readouterr().out
+    assert show(seed_build, raw_dir, "nothing-like-it.txt") == cli.EXIT_CANNOT_RUN
+    assert "no document 'nothing-like-it.txt'" in capsys.readouterr().err
+
+
+def test_colour_dims_removed_blocks_and_highlights_mentions(seed_build, raw_dir, capsys):
+    assert show(seed_build, raw_dir, LEGS, "--color", "always") == 0
+    text = capsys.readouterr().out
+    assert "\x1b[2m[removed: metadata] Does Running Work Out Your Legs?\x1b[0m" in text
+    assert "\x1b[1;33;4mgluteus maximus\x1b[0m" in text  # a mention inside a claimed (underlined) sentence
+    assert "[hamstrings]" not in text
+    assert all(len(ANSI.sub("", line)) <= 160 for line in text.splitlines())
+
+
+def test_the_html_page_anchors_every_line_and_claim(seed_build, raw_dir, tmp_path, capsys):
+    out = tmp_path / "curated"
+    shutil.copytree(seed_build, out)
+    shutil.rmtree(out / "audit")
+    assert show(out, raw_dir, LEGS, "--html") == 0
+    path = Path(capsys.readouterr().out.strip())
+    assert path == out / "audit" / f"{doc_id(out, LEGS)}.html"
+    page = path.read_text()
+    blocks = [b for b in pq.read_table(out / "blocks.parquet").to_pylist() if b["doc_id"] == doc_id(out, LEGS)]
+    for block in blocks:
+        assert f'id="L{block["line_start"]}" data-l1="{block["line_start"]}"' in page
+    assert '<span class="reason" title="title, date, byline' in page
+    assert '<mark class="m" title="gluteus maximus (exact)">gluteus maximus</mark>' in page
+    assert len(re.findall(r'<li id="claim-[0-9a-f]+">', page)) > 10
+    assert '<a href="../report.html">Report</a>' in page
+
+
+def test_a_changed_raw_file_and_uncovered_lines_are_shown(seed_build, raw_dir, tmp_path):
+    out, raw = tmp_path / "curated", tmp_path / "raw"
+    shutil.copytree(seed_build, out)
+    shutil.copytree(raw_dir, raw)
+    ident = doc_id(out, LEGS)
+    blocks = pq.read_table(out / "blocks.parquet")
+    dropped = blocks.filter(pc.and_(pc.equal(blocks["doc_id"], ident), pc.equal(blocks["block_idx"], 2)))
+    (line,) = dropped.column("line_start").to_pylist()
+    keep = pc.invert(pc.and_(pc.equal(blocks["doc_id"], ident), pc.equal(blocks["block_idx"], 2)))
+    pq.write_table(blocks.filter(keep), out / "blocks.parquet")
+    (document,) = load_documents(BuiltFolder(out), raw, [ident])
+    text = render_terminal(document, 100)
+    assert re.search(rf"^ *{line} \u2502 \[not in any block\] ", text, re.M)
+    assert f'id="L{line}"' in render_audit_page(document)
+    (raw / LEGS).write_text((raw / LEGS).read_text() + "\nA line added after the build.\n")
+    (document,) = load_documents(BuiltFolder(out), raw, [ident])
+    assert "has changed since this build: line numbers may not match" in render_terminal(document)
+    assert "has changed since this build" in render_audit_page(document)
+
+
+@pytest.mark.parametrize("width", [40, 72])
+def test_wrapping_keeps_words_whole_within_the_width(width):
+    from pipeline.write.audit import AuditDocument
+
+    text = "The calf muscles lift the heel off the ground with every stride and absorb landing force."
+    block = AuditBlock(
+        0, "paragraph", text, True, None, 3, 3, mentions=[{"char_start": 4, "char_end": 16, "flags": []}]
+    )
+    doc = {"doc_id": "d", "source_path": "a.txt", "format": "text", "status": "ok", "title": "A"}
+    lines = render_terminal(AuditDocument(doc, [], [block]), width).splitlines()[4:]
+    body = [line.split("\u2502 ", 1)[1] for line in lines]
+    assert " ".join(body) == text.replace("calf muscles", "[calf muscles]")
+    assert all(len(line) <= width for line in lines)
+
+
+HTML_ARTICLE = """<!DOCTYPE html><html><head><title>Strong calves for hill runners</title></head><body>
+<nav><a href="/">Home</a> <a href="/shoes">Shoes</a></nav>
+<article><h1>Strong calves for hill runners</h1>
+<p>Your calves lift the heel off the ground with every stride, and on a steep hill they do even more of the work
+than usual, which is why so many runners feel them burn halfway up the climb.</p>
+<p>Calf raises strengthen the calves, and a slow lowering phase adds to the benefit for the tendon as well.
+Many coaches suggest three sets of fifteen slow repetitions, twice a week, for runners who train on hills.</p>
+<p>The soleus works hardest when the knee is bent, so seated calf raises are a good second exercise to add
+once the standing version feels easy and the ankle moves smoothly through its whole range.</p>
+</article><footer>Copyright notice for this example page.</footer></body></html>
+"""
+
+
+def test_evidence_from_an_html_input_points_at_its_claim(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "curated"
+    raw.mkdir()
+    (raw / "calves.html").write_text(HTML_ARTICLE)
+    assert cli.main(["run", "--raw", str(raw), "--out", str(out), "--decisions", str(tmp_path / "d.yaml"), "-q"]) == 0
+    claims = pq.read_table(out / "claims.parquet").to_pylist()
+    assert claims and all(c["line_start"] is None for c in claims)  # HTML has no raw lines
+    ident = claims[0]["doc_id"]
+    page = (out / "audit" / f"{ident}.html").read_text()
+    for claim in claims:
+        assert f'<li id="claim-{claim["claim_id"]}">' in page
+    links = re.findall(rf'href="audit/{ident}\.html#(claim-[0-9a-f]+)"', (out / "report.html").read_text())
+    assert links and all(f'id="{anchor}"' in page for anchor in links)
+    assert ('id="B0"' in page) and ('data-l1="' not in page)  # blocks are anchored by number
