@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 # Only light modules here: `curate run` with nothing changed answers before spaCy, trafilatura
 # or Arrow are imported (see pipeline/run/uptodate.py); each command imports what it runs.
 from pipeline import __version__
+from pipeline.common.atomic import write_text_atomically
 from pipeline.common.rules import PatternError
 from pipeline.ingest.read import DEFAULT_MAX_BYTES
 from pipeline.records import ACTIONS
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from pipeline.run.build import RunResult
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_CANNOT_RUN = 0, 1, 2
+# What `curate evaluate` leaves in the build it scores, for the report.
+EVALUATION_FILE = "evaluation.json"
 
 
 def _stage_help(stage: Stage) -> str:
@@ -355,7 +358,11 @@ def _evaluate_command(args: argparse.Namespace) -> int:
     except (GoldError, BuildError) as exc:
         print(f"curate evaluate: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
-    print(to_json(evaluation) if args.json else format_report(evaluation))
+    figures = to_json(evaluation)
+    # Kept beside the build it scores: `curate report` (and the report of the next `curate report`)
+    # shows them. A rebuild replaces the folder, and with it these figures of the old build.
+    write_text_atomically(args.out / EVALUATION_FILE, figures + "\n")
+    print(figures if args.json else format_report(evaluation))
     return EXIT_OK
 
 

@@ -186,6 +186,8 @@ def test_cli_text_report(built, capsys):
     argv = ["evaluate", str(built / "gold" / "gold.yaml"), "--out", str(built / "out"), "--raw", str(built / "raw")]
     assert cli.main(argv) == cli.EXIT_OK
     assert "missed gold claims (1)" in capsys.readouterr().out
+    saved = json.loads((built / "out" / "evaluation.json").read_text())  # for the report
+    assert set(saved["totals"]) >= {"muscles", "claims"}
 
 
 def test_without_a_key_map_gold_keys_are_lexicon_ids(built, tmp_path):
