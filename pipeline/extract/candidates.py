@@ -124,6 +124,8 @@ def singular(noun: str) -> str:
     """The singular of a head noun: squats -> squat, presses -> press, injuries -> injury."""
     if noun.endswith("ies") and len(noun) > 4:
         return noun[:-3] + "y"
+    if noun.endswith("zes") and noun[:-1].endswith(("eze", "ize", "aze")):
+        return noun[:-1]  # squeezes -> squeeze
     if noun.endswith(("sses", "shes", "ches", "xes", "zes")):
         return noun[:-2]
     if noun.endswith("s") and not noun.endswith(("ss", "us", "is", "itis")):

@@ -75,6 +75,7 @@ class DocumentState:
     member_group: str | None = None  # a heading group whose member list follows
     table_columns: list[tuple[str, list[str]]] = field(default_factory=list)  # (relation, muscles)
     current_exercises: list[Found] = field(default_factory=list)  # the exercise item being described
+    recent_groups: list[str] = field(default_factory=list)  # groups named so far, latest last
     announced: list[str] = field(default_factory=list)  # groups whose members the text is naming next
     announced_misses: int = 0  # sentences since then that named none of them
 

@@ -41,6 +41,7 @@ from pipeline.extract.claims.members import (
     anaphoric_members,
     announced_members,
     announces,
+    group_anaphor_members,
     heading_list_member,
     member_claims,
 )
@@ -118,7 +119,9 @@ class ClaimExtractor:
             previous_exercises = exercises or previous_exercises
             open_exercise_list(kit, s)
             claims += member_count(kit, s) + prominence(kit, s)
-            claims += member_claims(kit, s) + anaphoric_members(kit, s) + _members_in_turn(kit, s)
+            claims += member_claims(kit, s) + anaphoric_members(kit, s) + group_anaphor_members(kit, s)
+            claims += _members_in_turn(kit, s)
+            _remember_groups(kit, s)
             claims += object_claims(kit, s) + labelled_exercise(kit, s)
             paragraph_topic = _subject_named(kit, s, objects) or paragraph_topic
         if paragraph_topic:
@@ -154,6 +157,12 @@ def _objects(doc: Doc) -> list[Found]:
     return objects
 
 
+def _remember_groups(kit: Toolkit, s: Sentence) -> None:
+    for mention in s.mentions:
+        if kit.is_group(mention.muscle_id) and not inside_object(mention, s.objects):
+            s.state.recent_groups = [*s.state.recent_groups[-2:], mention.muscle_id]
+
+
 def _first_of_each_id(claims: list[Claim]) -> list[Claim]:
     """One claim per id: rules earlier in a block's order win (their rule id and confidence stay)."""
     seen: dict[str, Claim] = {}
@@ -176,7 +185,10 @@ def _subject_named(kit: Toolkit, s: Sentence, objects: list[Found]) -> list[str]
     free = [m for m in s.mentions if not inside_object(m, objects) and kit.can_be_subject(m)]
     if not free or kit.cues.search("anaphor", s.text[:20]):
         return []
-    return [m.muscle_id for m in first_coordinated(free, s.block.text)]
+    named = [m.muscle_id for m in first_coordinated(free, s.block.text)]
+    # "the adductor muscles, adductor magnus, longus and brevis": "they" are the group
+    groups = [g for g in named if kit.is_group(g)]
+    return [m for m in named if m in groups or not any(kit.is_member(g, m) for g in groups)]
 
 
 def _enter_heading(kit: Toolkit, block: Block, mentions: list[Mention], state: DocumentState) -> None:

@@ -39,7 +39,7 @@ FORWARD = re.compile(
 FORWARD_WHOLE = re.compile(r"^\W*(?:muscles?|group)?\s*(?:,|\bare\b|\bis\b|\bare called\b)\s*(?:the|your)?\s*$", re.I)
 BACKWARD = re.compile(
     r"\b(?:part|member|members|one|component|components|portion|head|heads) of\b|\bbelong(?:s|ing)? to\b|"
-    r"\b(?:make|makes|made|making) up\b|\b(?:form|forms|forming) (?:the|your)\b|\bcompris(?:e|es|ing) (?:the|your)\b|"
+    r"\bthe \w+est (?:muscle |one )?(?:of|in)\b|\b(?:make|makes|made|making) up\b|\b(?:form|forms|forming) (?:the|your)\b|\bcompris(?:e|es|ing) (?:the|your)\b|"
     r"\bknown (?:collectively )?as\b|^\s*,?\s*(?:\(|--|—|–)|^\s*,\s*(?:a|an|the|one)\b[^,.;:]{0,50}$",
     re.I,
 )
@@ -51,9 +51,14 @@ ANNOUNCES = re.compile(
 )
 # "These muscles comprise the calf complex": the muscles named just before are the members.
 ANAPHORIC_MEMBERS = re.compile(
-    r"^\W*(?:together,?\s+)?(?:these|both|they|the two|all three|all four)\b[^.;:]{0,30}?\b(?:compris(?:e|es)|make up|form|are (?:all )?(?:part|members) of|belong to)\b",
+    r"^\W*(?:together,?\s+)?(?:these|both|they|the two|all three|all four)\b[^.;:]{0,30}?\b(?:compris(?:e|es)|make up|form|are (?:all )?(?:part|members) of|belong to)\b"
+    r"|^\W*(?:it|this muscle)\b[^.;:]{0,60}?\b(?:(?:is )?(?:part|one|a member) of|the \w+est (?:muscle )?of)\b",
     re.I,
 )
+# "Other muscles in this group are ...", "there are three muscles in this group": the group named before.
+GROUP_ANAPHOR = re.compile(r"\b(?:this|that|the) (?:muscle )?group\b|\bthese (?:muscle )?groups\b", re.I)
+# Between such a reference and the members it lists.
+GROUP_LISTS = re.compile(r"\b(?:are|include|includes|including|such as|consist of)\b|:", re.I)
 
 
 def heading_list_member(kit: Toolkit, block: Block, mentions: list[Mention], state: DocumentState) -> list[Claim]:
@@ -134,9 +139,32 @@ def announced_members(kit: Toolkit, s: Sentence, announced: list[str]) -> list[C
     return claims
 
 
+def referred_groups(kit: Toolkit, s: Sentence) -> list[str]:
+    """The group "this group" refers to: the last group the text named before."""
+    if not GROUP_ANAPHOR.search(s.text) or not s.state.recent_groups:
+        return []
+    return s.state.recent_groups[-1:]
+
+
+def group_anaphor_members(kit: Toolkit, s: Sentence) -> list[Claim]:
+    """'Other muscles in this group are the transverse abdominis, multifidus and diaphragm.'"""
+    reference = GROUP_ANAPHOR.search(s.text)
+    groups = referred_groups(kit, s)
+    if reference is None or not groups or any(kit.is_group(m.muscle_id) for m in s.mentions):
+        return []
+    listed = [m for m in s.mentions if m.char_start >= s.start + reference.end()]
+    if not listed or not GROUP_LISTS.search(s.block.text[s.start + reference.end() : listed[0].char_start]):
+        return []
+    return [
+        kit.claim(s.block, (s.start, s.end), groups[0], RELATION_MEMBER, m.muscle_id, "member_cue")
+        for m in listed
+        if kit.is_member(groups[0], m.muscle_id)
+    ]
+
+
 def announces(kit: Toolkit, s: Sentence) -> list[str]:
     """The groups whose members a sentence announces without naming them."""
-    groups = [m.muscle_id for m in s.mentions if kit.is_group(m.muscle_id)]
+    groups = [m.muscle_id for m in s.mentions if kit.is_group(m.muscle_id)] or referred_groups(kit, s)
     named = any(kit.is_member(g, m.muscle_id) for g in groups for m in s.mentions)
     if not groups or named or not ANNOUNCES.search(s.text):
         return []
