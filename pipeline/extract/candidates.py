@@ -50,6 +50,8 @@ OBJECT_WORDS = frozenset(
         "yourself",
     }
 )
+# Punctuation that joins words of one name: "single-leg", "quad/hamstring/glute squeezes".
+JOINERS = frozenset({"-", "/"})
 # "This relaxing seated stretch": a phrase after these refers back to a name already given.
 POINTERS = frozenset({"this", "these", "that", "those"})
 WORD = re.compile(r"^[a-z][a-z'’]*$")
@@ -93,8 +95,12 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
-def candidate_spans(doc: Doc, heads: HeadNouns, taken: list[Span]) -> list[Span]:
-    """Candidate objects in a doc: phrases ending in a head noun that no object in `taken` covers."""
+def candidate_spans(doc: Doc, heads: HeadNouns, taken: list[Span], compounds: frozenset[str]) -> list[Span]:
+    """Candidate objects in a doc: phrases ending in a head noun that no object in `taken` covers.
+
+    Each span's `kb_id_` holds the candidate's name; `compounds` are one-word names the
+    vocabularies use, so "dead lift" is named "deadlift".
+    """
     found = []
     covered = {(span.label_, i) for span in taken for i in range(span.start, span.end)}
     for token in doc:
@@ -109,15 +115,22 @@ def candidate_spans(doc: Doc, heads: HeadNouns, taken: list[Span]) -> list[Span]
                 continue  # a bare head ("pain", "squat") names nothing in particular
             if any(t.lower_ in POINTERS for t in doc[max(0, start - 2) : start]):
                 continue  # "this yoga pose" points back at a name given before
-            span = Span(doc, start, token.i + 1, label=vocabulary)
-            found.append(Span(doc, start, token.i + 1, label=vocabulary, span_id=slug(candidate_name(span))))
+            name = candidate_name(Span(doc, start, token.i + 1), compounds)
+            found.append(Span(doc, start, token.i + 1, label=vocabulary, span_id=slug(name), kb_id=name))
     return found
 
 
-def candidate_name(span: Span) -> str:
-    """A candidate's name: its words in lower case, the head in the singular ('wall sits' -> 'wall sit')."""
-    words = [t.lower_ for t in span[:-1]]
-    return " ".join([*words, singular(span[-1].lower_)]).replace(" - ", "-")
+def candidate_name(span: Span, compounds: frozenset[str] = frozenset()) -> str:
+    """A candidate's name: its words in lower case, the head in the singular ('wall sits' -> 'wall sit'),
+    words the vocabularies write as one joined ('dead lift' -> 'deadlift')."""
+    words = [t.lower_ for t in span[:-1]] + [singular(span[-1].lower_)]
+    joined: list[str] = []
+    for word in words:
+        if joined and joined[-1] + word in compounds:
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return " ".join(joined).replace(" - ", "-").replace(" / ", "/")
 
 
 def singular(noun: str) -> str:
@@ -139,13 +152,13 @@ def _modifiers_start(doc: Doc, head: int, modifiers: frozenset[str]) -> int:
     i = head - 1
     while i >= 0 and words < MAX_MODIFIERS:
         token = doc[i]
-        if token.text == "-" and i > 0:
+        if token.text in JOINERS and i > 0:
             i -= 1
             continue
         if token.lower_ not in modifiers:
             break
         start, words = i, words + 1
         i -= 1
-    while start < head and doc[start].text == "-":
+    while start < head and doc[start].text in JOINERS:
         start += 1
     return start

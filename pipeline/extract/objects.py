@@ -126,6 +126,9 @@ class ObjectPatterns:
         self.ellipses = Ellipses(vocabulary)
         self.heads = heads
         self.known = {key for key in vocabulary.entries}
+        self.compounds = frozenset(
+            p.lower() for e in vocabulary.entries.values() for p in e.phrases if " " not in p and "-" not in p
+        )
         self.matcher = Matcher(nlp.vocab, validate=True)
         self.exclude = PhraseMatcher(nlp.vocab, attr="LOWER")
         # Each pattern's required words: the Matcher runs only on blocks holding all of some
@@ -183,7 +186,7 @@ class ObjectPatterns:
         ]
         candidates = [
             span
-            for span in filter_spans(candidate_spans(doc, self.heads, kept))
+            for span in filter_spans(candidate_spans(doc, self.heads, kept, self.compounds))
             if f"{span.label_}:{span.id_}" not in self.known
         ]
         doc.spans[OBJECTS] = sorted(kept + candidates, key=lambda span: (span.start, span.label_))

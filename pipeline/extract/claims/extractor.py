@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.common.sentences import sentence_starts
-from pipeline.extract.candidates import CANDIDATES, candidate_name
+from pipeline.extract.candidates import CANDIDATES
 from pipeline.extract.claims.context import (
     ClaimStats,
     DocumentState,
@@ -151,7 +151,7 @@ def _objects(doc: Doc) -> list[Found]:
     objects = []
     for span in doc.spans.get(OBJECTS, []):
         candidate = candidates.get((span.start, span.end, span.label_))
-        label = candidate_name(candidate) if candidate is not None else None
+        label = candidate.kb_id_ if candidate is not None else None
         by_rule = (span.start, span.end, span.label_, span.id_) in ruled
         objects.append(Found(span.start_char, span.end_char, span.label_, span.id_, label, by_rule))
     return objects

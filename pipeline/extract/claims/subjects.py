@@ -59,8 +59,8 @@ def subjects_of(kit: Toolkit, s: Sentence, found: Found, clause: Clause, free: l
             return [], ""
         named = [m for m in s.mentions if found.start <= m.char_start < found.end and kit.can_be_subject(m)]
         before = [m for m in clause.mentions if m.char_end <= found.start]
-        anaphor = kit.cues.search("anaphor", s.block.text[clause.start : found.start])
-        if not before and named and anaphor is None:
+        anaphor = kit.cues.search("anaphor", clause.text)
+        if not before and named and (anaphor is None or clause.start + anaphor.start() > found.start):
             # "hamstring strain and tears become a threat when ...": the injury names its muscle
             return [named[0].muscle_id], "clause_subject"
     if found.vocabulary == "running_role" and not found.ruled and not kit.cues.search("role_link", clause.text):
