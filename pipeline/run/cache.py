@@ -36,7 +36,12 @@ STAGE_INPUTS: dict[str, dict[str, tuple[str, ...]]] = {
     "strip": {
         "modules": (
             "strip/html.py",
-            "strip/textclean.py",
+            "strip/textclean/__init__.py",
+            "strip/textclean/blocks.py",
+            "strip/textclean/features.py",
+            "strip/textclean/zones.py",
+            "strip/textclean/region.py",
+            "strip/textclean/metadata.py",
             "strip/htmldump.py",
             "common/rules.py",
             "records.py",

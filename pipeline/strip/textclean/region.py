@@ -1,0 +1,130 @@
+"""The main content region, jusText's context pass inside it, and repeated paragraphs."""
+
+from __future__ import annotations
+
+from pipeline.strip.textclean.blocks import TERMINAL, TextBlock, word_key
+
+# Score of each block in the search for the best contiguous region, in characters. A short
+# block costs as much as a 40-character bad line: a run of menu items separates the article
+# from teasers below it, while one or two short headings inside the article do not.
+SHORT_BLOCK_PENALTY = 40
+PATTERN_BLOCK_PENALTY = 20
+NEAR_GOOD_WEIGHT = 0.5
+# Bulleted list items and run-together table rows are written structure: menus in a dump carry
+# no bullet characters. They cost a quarter of an unmarked short line.
+SHORT_STRUCTURED_PENALTY = 10
+# Short sentences right after the region's last paragraph ("Good luck and happy running!")
+# and headings right before its first one belong to the article.
+MAX_EDGE_EXTENSION = 3
+MIN_DUPLICATE_WORDS = 6
+
+
+def _block_score(block: TextBlock) -> float:
+    if not block.kept:
+        return -PATTERN_BLOCK_PENALTY
+    if block.cls == "good":
+        return len(block.text)
+    if block.cls == "near_good":
+        return NEAR_GOOD_WEIGHT * len(block.text)
+    if block.cls == "short":
+        return -SHORT_STRUCTURED_PENALTY if block.kind in ("list_item", "table_row") else -SHORT_BLOCK_PENALTY
+    return -len(block.text)
+
+
+def main_region(blocks: list[TextBlock]) -> tuple[int, int]:
+    """Indices [start, end] of the contiguous run with the highest total score (Kadane)."""
+    best, best_span = 0.0, (0, -1)
+    total, start = 0.0, 0
+    for i, block in enumerate(blocks):
+        if total <= 0:
+            total, start = 0.0, i
+        total += _block_score(block)
+        if total > best:
+            best, best_span = total, (start, i)
+    start, end = best_span
+    if end < start:
+        return 0, len(blocks) - 1  # nothing scores as prose: judge every block on its own
+    return _extend_region(blocks, start, end)
+
+
+def _extend_region(blocks: list[TextBlock], start: int, end: int) -> tuple[int, int]:
+    taken = 0
+    while start > 0 and taken < MAX_EDGE_EXTENSION:
+        previous = blocks[start - 1]
+        if previous.kind == "title":
+            break  # what stands above the title is page header
+        if previous.kept and not (previous.kind == "heading" or previous.cls == "short"):
+            break
+        start -= 1
+        taken += previous.kept
+    while end + 1 < len(blocks) and _continues_article(blocks, end + 1):
+        end += 1
+    return start, end
+
+
+def _continues_article(blocks: list[TextBlock], i: int) -> bool:
+    """After the region's last paragraph, sentences and lists go on until boilerplate starts.
+
+    Articles often close with a chatty run of short lines ("There you have it.") that scores
+    below zero on its own; a zone marker, a bad block or a non-sentence line ends it.
+    """
+    block = blocks[i]
+    if not block.kept:
+        return not block.zone_start
+    if block.cls == "bad":
+        return False
+    if block.kind == "heading":
+        return i + 1 < len(blocks) and _is_sentence_like(blocks[i + 1])
+    return _is_sentence_like(block)
+
+
+def _is_sentence_like(block: TextBlock) -> bool:
+    if not block.kept or block.cls == "bad":
+        return False
+    return block.kind == "list_item" or TERMINAL.search(block.text) is not None or block.text.endswith(",")
+
+
+def reclassify_in_region(blocks: list[TextBlock], start: int, end: int) -> None:
+    """jusText's second pass: short and near-good blocks take their class from their neighbours."""
+    region = blocks[start : end + 1]
+    for i, block in enumerate(region):
+        if not block.kept or block.cls == "good":
+            continue
+        before = _neighbour_class(region, i, -1)
+        after = _neighbour_class(region, i, +1)
+        if block.cls == "bad":
+            block.reason = "low_content"
+        elif block.kind == "heading":
+            if after == "bad" and not _content_follows(region, i):
+                block.reason = "low_content"
+        elif before == "bad" and after == "bad":
+            block.reason = "low_content"
+
+
+def _neighbour_class(region: list[TextBlock], i: int, step: int) -> str:
+    j = i + step
+    while 0 <= j < len(region):
+        block = region[j]
+        if block.kept and block.cls in ("good", "near_good", "bad"):
+            return "good" if block.cls != "bad" else "bad"
+        j += step
+    return "bad"
+
+
+def _content_follows(region: list[TextBlock], i: int) -> bool:
+    following = [b for b in region[i + 1 : i + 4] if b.kept]
+    return any(b.kind in ("list_item", "table_row", "paragraph") for b in following)
+
+
+def remove_duplicates(blocks: list[TextBlock]) -> None:
+    seen: set[str] = set()
+    previous: str | None = None
+    for block in blocks:
+        if not block.kept:
+            continue
+        key = word_key(block.text)
+        repeats_paragraph = block.kind != "heading" and block.n_words >= MIN_DUPLICATE_WORDS and key in seen
+        if repeats_paragraph or key == previous:
+            block.reason = "duplicate"
+        seen.add(key)
+        previous = key

@@ -1,0 +1,80 @@
+"""Named boilerplate patterns and the zones some of them open (comment threads, related boxes)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pipeline.common.rules import BoilerplatePattern, load_boilerplate_patterns
+from pipeline.records import REMOVAL_REASONS
+from pipeline.strip.textclean.blocks import TextBlock, word_key
+
+# A comment thread interleaves signatures with multi-paragraph comments: prose does not end a
+# zone while another marker of that zone follows within this many blocks.
+ZONE_LOOKAHEAD = 8
+
+
+@lru_cache(maxsize=1)
+def default_patterns() -> tuple[BoilerplatePattern, ...]:
+    return tuple(load_boilerplate_patterns(labels=tuple(REMOVAL_REASONS)))
+
+
+def match_patterns(blocks: list[TextBlock], patterns: list[BoilerplatePattern]) -> None:
+    for block in blocks:
+        for pattern in patterns:
+            if pattern.matches(block.text, block.n_words):
+                block.reason = pattern.label
+                block.pattern_id = pattern.id
+                block.zone_start = pattern.zone
+                block.edge_only = pattern.edge_only
+                break
+
+
+def apply_echoes(blocks: list[TextBlock]) -> None:
+    """A line repeated inside the removed line after it shares its fate (image alt + caption)."""
+    for block, following in zip(blocks, blocks[1:], strict=False):
+        echoes = block.kept and not following.kept and len(block.text) >= 10
+        if echoes and word_key(block.text) in word_key(following.text):
+            block.reason = following.reason
+            block.pattern_id = "echo-of-next"
+
+
+def release_edge_only(blocks: list[TextBlock]) -> None:
+    """Edge-only patterns (bios, team blurbs) do not apply inside the article core."""
+    good = [i for i, b in enumerate(blocks) if b.cls == "good" and (b.kept or b.edge_only)]
+    if not good:
+        return
+    first, last = good[0], good[-1]
+    for i, block in enumerate(blocks):
+        if block.edge_only and first <= i <= last:
+            block.reason = None
+            block.pattern_id = None
+
+
+def apply_zones(blocks: list[TextBlock]) -> None:
+    """A zone (comment thread, related box, consent dialog) runs until two prose blocks in a row."""
+    zone: str | None = None
+    for i, block in enumerate(blocks):
+        if block.zone_start:
+            zone = block.reason
+            continue
+        if zone is None:
+            continue
+        prose_resumes = is_prose(block) and i + 1 < len(blocks) and is_prose(blocks[i + 1])
+        if prose_resumes and not _zone_recurs(blocks, i, zone):
+            zone = None
+            continue
+        if block.kept:  # blocks a pattern already named keep that name
+            block.reason = zone
+            block.pattern_id = "zone"
+
+
+def _zone_recurs(blocks: list[TextBlock], i: int, zone: str) -> bool:
+    """A marker of the same zone just ahead: prose between comment signatures is a comment."""
+    if zone != "comments":
+        return False
+    return any(b.zone_start and b.reason == zone for b in blocks[i + 1 : i + 1 + ZONE_LOOKAHEAD])
+
+
+def is_prose(block: TextBlock) -> bool:
+    # near-good counts: news paragraphs are often one or two sentences, under LENGTH_HIGH.
+    return block.kept and block.cls in ("good", "near_good")
