@@ -11,9 +11,18 @@ MIN_WRAPPED_LINE = 50
 
 BULLET = re.compile(r"^(?:[•·▪●◦‣⁃∙*➢➤►▸✓✔]|[–—-](?=\s)|\d{1,2}[.)](?=\s)|[a-z]\)(?=\s))\s*")
 WORD = re.compile(r"\w+")
-TERMINAL = re.compile(r"[.!?…:;]['\"”’)\]]*$")
-SENTENCE_END = re.compile(r"[.!?…]['\"”’)\]]*$")
+# Sentence punctuation includes the CJK full-width forms (。！？：；) and closing quotes (」』).
+TERMINAL = re.compile(r"[.!?…:;。！？：；]['\"”’)\]」』）]*$")
+SENTENCE_END = re.compile(r"[.!?…。！？]['\"”’)\]」』）]*$")
+# References after a sentence's full stop: "... this structure. (Meardon et al., 2012) [2]".
+TRAILING_REFERENCES = re.compile(r"(?:\s*(?:\[\d+(?:\s*[,–-]\s*\d+)*\]|\([^()]{0,60}\b\d{4}[a-z]?\)))+$")
 ELLIPSIS_END = re.compile(r"(?:…|\.\.\.)['\"”’)\]]*$")
+# "[…]" marks text cut short by a teaser widget; a plain "…" also ends rhetorical sentences.
+CUT_MARK_END = re.compile(r"[\[(](?:…|\.\.\.)[\])]\s*$")
+# Chinese and Japanese write a word in one to three characters without spaces, where a Latin
+# word takes five or six with its space (Korean spaces its words and counts as written).
+IDEOGRAPHIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+IDEOGRAPH_WEIGHT = 3
 
 
 @dataclass
@@ -24,6 +33,7 @@ class TextBlock:
     kind: str = "paragraph"
     gap_before: bool = True
     n_words: int = 0
+    length: int = 0  # text_length(text): characters, ideographs weighted
     stop_density: float = 0.0
     cls: str = "bad"  # jusText class: good, near_good, short, bad
     reason: str | None = None  # removal reason, None while kept
@@ -70,9 +80,19 @@ def _continues(previous: TextBlock, line: str) -> bool:
     return (
         previous.kind == "paragraph"
         and len(previous.text) >= MIN_WRAPPED_LINE
-        and not TERMINAL.search(previous.text)
+        and not ends_sentence(previous.text)
         and line[:1].islower()
     )
+
+
+def ends_sentence(text: str) -> bool:
+    """The text ends in sentence punctuation (a colon or semicolon too), references aside."""
+    return TERMINAL.search(TRAILING_REFERENCES.sub("", text)) is not None
+
+
+def text_length(text: str) -> int:
+    """Characters, counting each ideographic character as IDEOGRAPH_WEIGHT Latin ones."""
+    return len(text) + (IDEOGRAPH_WEIGHT - 1) * len(IDEOGRAPHIC.findall(text))
 
 
 def word_key(text: str) -> str:

@@ -6,7 +6,15 @@ import re
 from functools import cache, lru_cache
 
 from pipeline.common.rules import DATA_DIR
-from pipeline.strip.textclean.blocks import ELLIPSIS_END, SENTENCE_END, TERMINAL, WORD, TextBlock
+from pipeline.strip.textclean.blocks import (
+    CUT_MARK_END,
+    ELLIPSIS_END,
+    SENTENCE_END,
+    WORD,
+    TextBlock,
+    ends_sentence,
+    text_length,
+)
 
 # jusText's published defaults: blocks under 70 characters are too short to judge alone;
 # above 200 with enough stopwords they are prose. They held up on the dumps unchanged.
@@ -14,11 +22,20 @@ LENGTH_LOW = 70
 LENGTH_HIGH = 200
 STOPWORDS_LOW = 0.30
 STOPWORDS_HIGH = 0.32
-# English is preferred when at least this share of a page's words are English stopwords;
-# otherwise the stoplist with the highest share wins. Below MIN_LANGUAGE_DENSITY no stoplist
-# fits (e.g. Japanese, which has no spaces) and blocks are judged on length alone.
+# English is preferred when at least this share of a page's words are English stopwords, or
+# when its share is close to the best one: jusText's stoplists for many smaller languages were
+# built from web text and hold hundreds of English words ("and", "for", "cup", "bay"), so on
+# an English page of lists or scores they trail English closely, while on a real page in
+# another language English trails far behind (0.08 against 0.49 on the Portuguese development
+# pages). Below MIN_LANGUAGE_DENSITY no stoplist fits (e.g. Japanese, which has no spaces, or
+# a page of sports scores) and blocks are judged without stopwords.
 ENGLISH_DENSITY = 0.20
-MIN_LANGUAGE_DENSITY = 0.10
+ENGLISH_NEAR_BEST = 0.8
+MIN_LANGUAGE_DENSITY = 0.20
+# The language is judged on the words of sentence-length blocks, not on menus and buttons,
+# when the page has at least this many such words.
+LANGUAGE_BLOCK_WORDS = 8
+MIN_LANGUAGE_SAMPLE = 50
 # Article list items ("Deadlifts: Incorporate deadlifts into your routine to target ...") are
 # terse: about 0.2 stopwords. A complete sentence at that density is near-good, not bad, and
 # its neighbours decide. Below it are keyword strings and teaser titles.
@@ -66,21 +83,26 @@ def detect_stoplist(words: list[str]) -> str | None:
     for word in words:
         for language in index.get(word, ()):
             counts[language] = counts.get(language, 0) + 1
-    if counts.get("English", 0) / len(words) >= ENGLISH_DENSITY:
-        return "English"
     if not counts:
         return None
     best = max(sorted(counts), key=counts.__getitem__)
+    english = sum(word in stoplist("English") for word in words)
+    if english >= ENGLISH_DENSITY * len(words) or english >= ENGLISH_NEAR_BEST * counts[best] > 0:
+        return "English"
     return best if counts[best] / len(words) >= MIN_LANGUAGE_DENSITY else None
 
 
 def measure(blocks: list[TextBlock]) -> str | None:
     """Word counts and stopword densities of the blocks; returns the page's stoplist language."""
     words_by_block = [WORD.findall(b.text.lower()) for b in blocks]
-    language = detect_stoplist([w for words in words_by_block for w in words])
+    sample = [w for words in words_by_block if len(words) >= LANGUAGE_BLOCK_WORDS for w in words]
+    if len(sample) < MIN_LANGUAGE_SAMPLE:
+        sample = [w for words in words_by_block for w in words]
+    language = detect_stoplist(sample)
     words_of_language = stoplist(language) if language else None
     for block, words in zip(blocks, words_by_block, strict=False):
         block.n_words = len(words)
+        block.length = text_length(block.text)
         if words_of_language is not None and words:
             block.stop_density = sum(w in words_of_language for w in words) / len(words)
     return language
@@ -94,20 +116,22 @@ def classify_block(block: TextBlock, has_stoplist: bool) -> str:
     words = WORD.findall(text.lower())
     if words and sum(any(c.isalpha() for c in w) for w in words) / len(words) < 0.5:
         return "bad"  # mostly numbers: scores, tables, prices
-    if ELLIPSIS_END.search(text) and block.kind == "paragraph":
-        return "bad"  # truncated teaser of another page
-    if len(text) < LENGTH_LOW:
+    if CUT_MARK_END.search(text):
+        return "bad"  # truncated teaser of another page: "... location become [...]"
+    if block.length < LENGTH_LOW:
         return "short"
     if not has_stoplist or block.stop_density >= STOPWORDS_HIGH:
-        cls = "good" if len(text) > LENGTH_HIGH else "near_good"
+        cls = "good" if block.length > LENGTH_HIGH else "near_good"
     elif block.stop_density >= STOPWORDS_LOW:
         cls = "near_good"
-    elif block.stop_density >= TERSE_STOPWORDS and TERMINAL.search(text):
+    elif block.stop_density >= TERSE_STOPWORDS and ends_sentence(text):
         cls = "near_good"  # terse but complete sentences: list items of tips and exercises
     else:
         cls = "bad"
     # C4: prose ends in sentence punctuation; long lines that do not are titles and teasers.
-    if cls == "good" and block.kind == "paragraph" and not TERMINAL.search(text):
+    # A paragraph trailing off in "..." may be a teaser of another page or a rhetorical pause
+    # in the article: its neighbours decide.
+    if cls == "good" and block.kind == "paragraph" and (not ends_sentence(text) or ELLIPSIS_END.search(text)):
         cls = "near_good"
     return cls
 

@@ -38,11 +38,12 @@ def recover_title(blocks: list[TextBlock]) -> str | None:
     """The longest heading-like line before the first paragraph of prose.
 
     Longest, not first: dumps often start with a short category link ("Cross Training For
-    Runners") above the real title.
+    Runners") above the real title. Prose includes near-good paragraphs: a page that opens with
+    a question in a forum post has no title line, and a heading further down is not one.
     """
     candidates: list[TextBlock] = []
     for block in blocks:
-        if block.kept and block.cls == "good":
+        if block.kept and block.cls in ("good", "near_good") and block.kind == "paragraph":
             break
         if block.kind == "heading" and block.n_words >= 3 and block.pattern_id is None:
             candidates.append(block)

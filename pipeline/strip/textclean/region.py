@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pipeline.strip.textclean.blocks import TERMINAL, TextBlock, word_key
+from pipeline.strip.textclean.blocks import TextBlock, ends_sentence, word_key
+from pipeline.strip.textclean.features import TERSE_STOPWORDS
 
 # Score of each block in the search for the best contiguous region, in characters. A short
 # block costs as much as a 40-character bad line: a run of menu items separates the article
@@ -10,25 +11,33 @@ from pipeline.strip.textclean.blocks import TERMINAL, TextBlock, word_key
 SHORT_BLOCK_PENALTY = 40
 PATTERN_BLOCK_PENALTY = 20
 NEAR_GOOD_WEIGHT = 0.5
-# Bulleted list items and run-together table rows are written structure: menus in a dump carry
-# no bullet characters. They cost a quarter of an unmarked short line.
+# Bulleted list items, run-together table rows and short sentences ("Lather, rinse, repeat.",
+# "When are the calves used?") are written text: menus in a dump carry no bullet characters
+# and no sentence punctuation. They cost a quarter of an unmarked short line.
 SHORT_STRUCTURED_PENALTY = 10
 # Short sentences right after the region's last paragraph ("Good luck and happy running!")
 # and headings right before its first one belong to the article.
 MAX_EDGE_EXTENSION = 3
+# Past the region's end, a run of up to this many short heading-like lines (the items of an
+# unbulleted list: "Rest", "Ice", "Light stretching") goes on if a sentence follows it.
+MAX_HEADING_RUN = 3
 MIN_DUPLICATE_WORDS = 6
+# The last line of a dump cut mid-sentence ("The s", "your inner thigh, hamstrings, calf"):
+# two words or more, with at least the stopword density of a terse list item.
+MIN_CUT_WORDS = 2
 
 
 def _block_score(block: TextBlock) -> float:
     if not block.kept:
         return -PATTERN_BLOCK_PENALTY
     if block.cls == "good":
-        return len(block.text)
+        return block.length
     if block.cls == "near_good":
-        return NEAR_GOOD_WEIGHT * len(block.text)
+        return NEAR_GOOD_WEIGHT * block.length
     if block.cls == "short":
-        return -SHORT_STRUCTURED_PENALTY if block.kind in ("list_item", "table_row") else -SHORT_BLOCK_PENALTY
-    return -len(block.text)
+        written = block.kind in ("list_item", "table_row") or ends_sentence(block.text)
+        return -SHORT_STRUCTURED_PENALTY if written else -SHORT_BLOCK_PENALTY
+    return -block.length
 
 
 def main_region(blocks: list[TextBlock]) -> tuple[int, int]:
@@ -73,15 +82,24 @@ def _continues_article(blocks: list[TextBlock], i: int) -> bool:
         return not block.zone_start
     if block.cls == "bad":
         return False
-    if block.kind == "heading":
-        return i + 1 < len(blocks) and _is_sentence_like(blocks[i + 1])
-    return _is_sentence_like(block)
+    if block.kind == "heading":  # a heading, or a run of them, followed by its text
+        following = next((j for j in range(i + 1, len(blocks)) if blocks[j].kind != "heading"), None)
+        return following is not None and following - i <= MAX_HEADING_RUN and _is_sentence_like(blocks, following)
+    return _is_sentence_like(blocks, i)
 
 
-def _is_sentence_like(block: TextBlock) -> bool:
+def _is_sentence_like(blocks: list[TextBlock], i: int) -> bool:
+    block = blocks[i]
     if not block.kept or block.cls == "bad":
         return False
-    return block.kind == "list_item" or TERMINAL.search(block.text) is not None or block.text.endswith(",")
+    if block.kind == "list_item" or ends_sentence(block.text) or block.text.endswith(","):
+        return True
+    return i == len(blocks) - 1 and _cut_short(block)
+
+
+def _cut_short(block: TextBlock) -> bool:
+    """A dump that stops mid-sentence (an excerpt, a truncated save) ends inside the article."""
+    return block.n_words >= MIN_CUT_WORDS and block.stop_density >= TERSE_STOPWORDS and block.text[-1].isalnum()
 
 
 def reclassify_in_region(blocks: list[TextBlock], start: int, end: int) -> None:
