@@ -24,14 +24,9 @@ from pipeline.common.rules import BoilerplatePattern
 from pipeline.strip.textclean.blocks import WORD, CleanResult, TextBlock, segment, word_key
 from pipeline.strip.textclean.features import classify_block, detect_stoplist, mark_structure, measure
 from pipeline.strip.textclean.metadata import parse_date, recover_author, recover_published, recover_title
+from pipeline.strip.textclean.patterns import default_patterns
 from pipeline.strip.textclean.region import main_region, reclassify_in_region, remove_duplicates
-from pipeline.strip.textclean.zones import (
-    apply_echoes,
-    apply_zones,
-    default_patterns,
-    match_patterns,
-    release_edge_only,
-)
+from pipeline.strip.textclean.zones import apply_echoes, apply_zones, match_patterns, release_edge_only
 
 __all__ = [
     "WORD",
@@ -54,7 +49,7 @@ def clean_text(text: str, patterns: tuple[BoilerplatePattern, ...] | None = None
     mark_structure(blocks)
     for block in blocks:
         block.cls = classify_block(block, language is not None)
-    match_patterns(blocks, list(patterns))
+    match_patterns(blocks, tuple(patterns))
     apply_echoes(blocks)
     release_edge_only(blocks)
     apply_zones(blocks)

@@ -17,8 +17,10 @@ SENTENCE_END = re.compile(r"[.!?…。！？]['\"”’)\]」』）]*$")
 # References after a sentence's full stop: "... this structure. (Meardon et al., 2012) [2]".
 TRAILING_REFERENCES = re.compile(r"(?:\s*(?:\[\d+(?:\s*[,–-]\s*\d+)*\]|\([^()]{0,60}\b\d{4}[a-z]?\)))+$")
 ELLIPSIS_END = re.compile(r"(?:…|\.\.\.)['\"”’)\]]*$")
-# "[…]" marks text cut short by a teaser widget; a plain "…" also ends rhetorical sentences.
-CUT_MARK_END = re.compile(r"[\[(](?:…|\.\.\.)[\])]\s*$")
+# "[…]" or ",…" marks text cut short by a teaser widget; a plain "…" also ends rhetorical
+# sentences in articles.
+CUT_MARK_END = re.compile(r"(?:[\[(](?:…|\.\.\.)[\])]|[,;]\s*(?:…|\.\.\.))\s*$")
+INNER_SENTENCE_END = re.compile(r"[.!?。！？]['\"”’)\]]*\s+\S")
 # Chinese and Japanese write a word in one to three characters without spaces, where a Latin
 # word takes five or six with its space (Korean spaces its words and counts as written).
 IDEOGRAPHIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

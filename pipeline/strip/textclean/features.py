@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache, lru_cache
 
 from pipeline.common.rules import DATA_DIR
 from pipeline.strip.textclean.blocks import (
     CUT_MARK_END,
     ELLIPSIS_END,
+    INNER_SENTENCE_END,
     SENTENCE_END,
     WORD,
     TextBlock,
@@ -43,6 +45,7 @@ TERSE_STOPWORDS = 0.18
 
 MAX_HEADING_WORDS = 14
 CAMEL_JUNCTION = re.compile(r"[a-z)][A-Z]")
+LETTER_WORD = re.compile(r"\w*[^\W\d_]\w*")  # a word with at least one letter in it
 CODE_OR_FILLER = re.compile(r"javascript|lorem ipsum|[{}]|</?[a-z]+>", re.I)
 
 
@@ -80,13 +83,15 @@ def detect_stoplist(words: list[str]) -> str | None:
         return None
     index = _stoplist_index()
     counts: dict[str, int] = {}
-    for word in words:
+    tally = Counter(words)
+    for word, n in tally.items():
         for language in index.get(word, ()):
-            counts[language] = counts.get(language, 0) + 1
+            counts[language] = counts.get(language, 0) + n
     if not counts:
         return None
     best = max(sorted(counts), key=counts.__getitem__)
-    english = sum(word in stoplist("English") for word in words)
+    english_words = stoplist("English")
+    english = sum(n for word, n in tally.items() if word in english_words)
     if english >= ENGLISH_DENSITY * len(words) or english >= ENGLISH_NEAR_BEST * counts[best] > 0:
         return "English"
     return best if counts[best] / len(words) >= MIN_LANGUAGE_DENSITY else None
@@ -104,7 +109,7 @@ def measure(blocks: list[TextBlock]) -> str | None:
         block.n_words = len(words)
         block.length = text_length(block.text)
         if words_of_language is not None and words:
-            block.stop_density = sum(w in words_of_language for w in words) / len(words)
+            block.stop_density = sum(map(words_of_language.__contains__, words)) / len(words)
     return language
 
 
@@ -113,11 +118,12 @@ def classify_block(block: TextBlock, has_stoplist: bool) -> str:
     text = block.text
     if CODE_OR_FILLER.search(text):
         return "bad"
-    words = WORD.findall(text.lower())
-    if words and sum(any(c.isalpha() for c in w) for w in words) / len(words) < 0.5:
+    if block.n_words and len(LETTER_WORD.findall(text)) / block.n_words < 0.5:
         return "bad"  # mostly numbers: scores, tables, prices
     if CUT_MARK_END.search(text):
         return "bad"  # truncated teaser of another page: "... location become [...]"
+    if ELLIPSIS_END.search(text) and not INNER_SENTENCE_END.search(text):
+        return "short"  # one sentence trailing off: a teaser, or a lead-in; its neighbours decide
     if block.length < LENGTH_LOW:
         return "short"
     if not has_stoplist or block.stop_density >= STOPWORDS_HIGH:

@@ -30,7 +30,9 @@ MONTHS = {
 MONTH_FIRST_DATE = re.compile(r"\b([A-Z][a-z]{2,8})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})\b")
 DAY_FIRST_DATE = re.compile(r"\b(\d{1,2}) ([A-Z][a-z]{2,8})\.? (\d{4})\b")
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-BYLINE_NAME = re.compile(r"^(?:by|written by|words by|author:)\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})")
+BYLINE_NAME = re.compile(
+    r"^(?:by|written by|words by|author)\s*:?\s+((?:Dr\.? )?[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})", re.I
+)
 BIO_NAME = re.compile(r"^([A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3}) (?:is|was) ")
 
 

@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from pipeline.common.rules import BoilerplatePattern, load_boilerplate_patterns
-from pipeline.records import REMOVAL_REASONS
+from pipeline.common.rules import BoilerplatePattern
 from pipeline.strip.textclean.blocks import TextBlock, word_key
+from pipeline.strip.textclean.patterns import matcher
 
 # A comment thread interleaves signatures with multi-paragraph comments: prose does not end a
-# zone while another marker of that zone follows within this many blocks.
-ZONE_LOOKAHEAD = 8
+# zone while another marker of that zone follows within this many blocks. A reply with a
+# bulleted list runs to about 15 blocks on the development pages.
+ZONE_LOOKAHEAD = 20
+# Zones that only open once the article has begun (a consent dialog may come first).
+AFTER_ARTICLE_ZONES = ("comments", "related_posts")
 
 
-@lru_cache(maxsize=1)
-def default_patterns() -> tuple[BoilerplatePattern, ...]:
-    return tuple(load_boilerplate_patterns(labels=tuple(REMOVAL_REASONS)))
-
-
-def match_patterns(blocks: list[TextBlock], patterns: list[BoilerplatePattern]) -> None:
+def match_patterns(blocks: list[TextBlock], patterns: tuple[BoilerplatePattern, ...]) -> None:
+    """The first pattern that matches a block names it, and may open a zone."""
+    first_match = matcher(patterns).first
     for block in blocks:
-        for pattern in patterns:
-            if pattern.matches(block.text, block.n_words):
-                block.reason = pattern.label
-                block.pattern_id = pattern.id
-                block.zone_start = pattern.zone
-                block.edge_only = pattern.edge_only
-                break
+        pattern = first_match(block.text, block.n_words)
+        if pattern is not None:
+            block.reason = pattern.label
+            block.pattern_id = pattern.id
+            block.zone_start = pattern.zone
+            block.edge_only = pattern.edge_only
 
 
 def apply_echoes(blocks: list[TextBlock]) -> None:
@@ -51,12 +48,18 @@ def release_edge_only(blocks: list[TextBlock]) -> None:
 
 
 def apply_zones(blocks: list[TextBlock]) -> None:
-    """A zone (comment thread, related box, consent dialog) runs until two prose blocks in a row."""
+    """A zone (comment thread, related box, consent dialog) runs until two prose blocks in a row.
+
+    Comment threads and related boxes follow the article: above its first paragraph, "Leave a
+    comment" or "3 Comments" is a link in the byline, and removing it opens no zone.
+    """
     zone: str | None = None
+    seen_prose = False
     for i, block in enumerate(blocks):
-        if block.zone_start:
+        if block.zone_start and (seen_prose or block.reason not in AFTER_ARTICLE_ZONES):
             zone = block.reason
             continue
+        seen_prose = seen_prose or is_prose(block)
         if zone is None:
             continue
         prose_resumes = is_prose(block) and i + 1 < len(blocks) and is_prose(blocks[i + 1])
