@@ -26,7 +26,13 @@ from pipeline.strip.textclean.features import classify_block, detect_stoplist, m
 from pipeline.strip.textclean.metadata import parse_date, recover_author, recover_published, recover_title
 from pipeline.strip.textclean.patterns import default_patterns
 from pipeline.strip.textclean.region import main_region, reclassify_in_region, remove_duplicates
-from pipeline.strip.textclean.zones import apply_echoes, apply_zones, match_patterns, release_edge_only
+from pipeline.strip.textclean.zones import (
+    apply_echoes,
+    apply_label_links,
+    apply_zones,
+    match_patterns,
+    release_edge_only,
+)
 
 __all__ = [
     "WORD",
@@ -51,6 +57,7 @@ def clean_text(text: str, patterns: tuple[BoilerplatePattern, ...] | None = None
         block.cls = classify_block(block, language is not None)
     match_patterns(blocks, tuple(patterns))
     apply_echoes(blocks)
+    apply_label_links(blocks)
     release_edge_only(blocks)
     apply_zones(blocks)
     title = recover_title(blocks)
@@ -59,7 +66,7 @@ def clean_text(text: str, patterns: tuple[BoilerplatePattern, ...] | None = None
         if block.kept and not start <= i <= end:
             block.reason = "outside_main"
     reclassify_in_region(blocks, start, end)
-    remove_duplicates(blocks)
+    remove_duplicates(blocks, title)
     published = recover_published(blocks)
     author = recover_author(blocks)
     return CleanResult(blocks=blocks, title=title, author=author, published=published, language=language)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from pipeline.strip.textclean.blocks import TextBlock
+from pipeline.strip.textclean.blocks import TextBlock, word_key
 
 MONTHS = {
     m: i
@@ -33,6 +33,9 @@ ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 BYLINE_NAME = re.compile(
     r"^(?:by|written by|words by|author)\s*:?\s+((?:Dr\.? )?[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})", re.I
 )
+# A dump often prints the page title, then a dateline or a byline, then the same title as the
+# headline; both copies lie within this many blocks of each other.
+TITLE_REPEAT_WINDOW = 4
 BIO_NAME = re.compile(r"^([A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3}) (?:is|was) ")
 
 
@@ -44,17 +47,26 @@ def recover_title(blocks: list[TextBlock]) -> str | None:
     a question in a forum post has no title line, and a heading further down is not one.
     """
     candidates: list[TextBlock] = []
-    for block in blocks:
+    for i, block in enumerate(blocks):
         if block.kept and block.cls in ("good", "near_good") and block.kind == "paragraph":
+            if _printed_twice(blocks, i):  # the page title and the headline, both long
+                candidates = [block]
             break
         if block.kind == "heading" and block.n_words >= 3 and block.pattern_id is None:
             candidates.append(block)
     if not candidates:
         return None
-    title = max(candidates, key=lambda b: b.n_words)  # max keeps the first of equals
+    twice = [b for b in candidates if _printed_twice(blocks, blocks.index(b))]
+    title = max(twice or candidates, key=lambda b: b.n_words)  # max keeps the first of equals
     title.kind = "title"
     title.reason = "metadata"
     return title.text
+
+
+def _printed_twice(blocks: list[TextBlock], i: int) -> bool:
+    """The line comes back within a few blocks: a page title repeated as the headline."""
+    key = word_key(blocks[i].text)
+    return any(word_key(b.text) == key for b in blocks[i + 1 : i + 1 + TITLE_REPEAT_WINDOW])
 
 
 def recover_published(blocks: list[TextBlock]) -> str | None:

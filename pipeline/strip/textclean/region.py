@@ -134,15 +134,17 @@ def _content_follows(region: list[TextBlock], i: int) -> bool:
     return any(b.kind in ("list_item", "table_row", "paragraph") for b in following)
 
 
-def remove_duplicates(blocks: list[TextBlock]) -> None:
+def remove_duplicates(blocks: list[TextBlock], title: str | None = None) -> None:
+    """Paragraphs said before, a line repeated at once, and the title printed again."""
     seen: set[str] = set()
     previous: str | None = None
+    title_key = word_key(title) if title else None
     for block in blocks:
         if not block.kept:
             continue
         key = word_key(block.text)
         repeats_paragraph = block.kind != "heading" and block.n_words >= MIN_DUPLICATE_WORDS and key in seen
-        if repeats_paragraph or key == previous:
+        if repeats_paragraph or key in (previous, title_key):
             block.reason = "duplicate"
         seen.add(key)
         previous = key

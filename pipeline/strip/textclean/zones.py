@@ -10,6 +10,8 @@ from pipeline.strip.textclean.patterns import matcher
 # zone while another marker of that zone follows within this many blocks. A reply with a
 # bulleted list runs to about 15 blocks on the development pages.
 ZONE_LOOKAHEAD = 20
+# Removal reasons whose labels ("Read more:", "Tags:", "Share:") head a link on the next line.
+LINK_LABEL_REASONS = ("related_posts", "seo_keywords", "social")
 # Zones that only open once the article has begun (a consent dialog may come first).
 AFTER_ARTICLE_ZONES = ("comments", "related_posts")
 
@@ -35,9 +37,19 @@ def apply_echoes(blocks: list[TextBlock]) -> None:
             block.pattern_id = "echo-of-next"
 
 
+def apply_label_links(blocks: list[TextBlock]) -> None:
+    """A label ending in a colon ("Read more:", "Tags:") hands its reason to the link title after it."""
+    for block, following in zip(blocks, blocks[1:], strict=False):
+        label = not block.kept and block.reason in LINK_LABEL_REASONS and block.text.endswith(":")
+        if label and following.kept and following.kind == "heading":
+            following.reason = block.reason
+            following.pattern_id = "link-after-label"
+
+
 def release_edge_only(blocks: list[TextBlock]) -> None:
-    """Edge-only patterns (bios, team blurbs) do not apply inside the article core."""
-    good = [i for i, b in enumerate(blocks) if b.cls == "good" and (b.kept or b.edge_only)]
+    """Edge-only patterns (bios, team blurbs) do not apply inside the article core: between its
+    first and last good paragraph that no pattern named."""
+    good = [i for i, b in enumerate(blocks) if b.cls == "good" and b.kept]
     if not good:
         return
     first, last = good[0], good[-1]
