@@ -25,7 +25,13 @@ from pipeline.strip.textclean.blocks import WORD, CleanResult, TextBlock, segmen
 from pipeline.strip.textclean.features import classify_block, detect_stoplist, mark_structure, measure
 from pipeline.strip.textclean.metadata import parse_date, recover_author, recover_published, recover_title
 from pipeline.strip.textclean.patterns import default_patterns
-from pipeline.strip.textclean.region import main_region, reclassify_in_region, remove_duplicates
+from pipeline.strip.textclean.region import (
+    duplicate_indices,
+    main_region,
+    reclassify_in_region,
+    remove_duplicates,
+    second_look,
+)
 from pipeline.strip.textclean.zones import (
     apply_echoes,
     apply_label_links,
@@ -41,6 +47,7 @@ __all__ = [
     "clean_text",
     "default_patterns",
     "detect_stoplist",
+    "duplicate_indices",
     "parse_date",
     "segment",
     "word_key",
@@ -67,6 +74,7 @@ def clean_text(text: str, patterns: tuple[BoilerplatePattern, ...] | None = None
             block.reason = "outside_main"
     reclassify_in_region(blocks, start, end)
     remove_duplicates(blocks, title)
+    second_look(blocks)
     published = recover_published(blocks)
     author = recover_author(blocks)
     return CleanResult(blocks=blocks, title=title, author=author, published=published, language=language)

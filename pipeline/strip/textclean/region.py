@@ -22,6 +22,8 @@ MAX_EDGE_EXTENSION = 3
 # unbulleted list: "Rest", "Ice", "Light stretching") goes on if a sentence follows it.
 MAX_HEADING_RUN = 3
 MIN_DUPLICATE_WORDS = 6
+# "The hamstrings bend it." is a sentence; "Sign up." is a button.
+MIN_SENTENCE_WORDS = 3
 # The last line of a dump cut mid-sentence ("The s", "your inner thigh, hamstrings, calf"):
 # two words or more, with at least the stopword density of a terse list item.
 MIN_CUT_WORDS = 2
@@ -136,15 +138,46 @@ def _content_follows(region: list[TextBlock], i: int) -> bool:
 
 def remove_duplicates(blocks: list[TextBlock], title: str | None = None) -> None:
     """Paragraphs said before, a line repeated at once, and the title printed again."""
+    kept = [b for b in blocks if b.kept]
+    for i in duplicate_indices([(b.kind, b.text) for b in kept], title):
+        kept[i].reason = "duplicate"
+
+
+def duplicate_indices(items: list[tuple[str, str]], title: str | None = None) -> list[int]:
+    """Indices of the (kind, text) items that repeat: a paragraph of MIN_DUPLICATE_WORDS words
+    or more said before, any line repeated at once, or the title printed again. Headings may
+    recur (sections of the same name); the HTML path applies the same rule to its blocks."""
     seen: set[str] = set()
     previous: str | None = None
     title_key = word_key(title) if title else None
-    for block in blocks:
-        if not block.kept:
-            continue
-        key = word_key(block.text)
-        repeats_paragraph = block.kind != "heading" and block.n_words >= MIN_DUPLICATE_WORDS and key in seen
-        if repeats_paragraph or key in (previous, title_key):
-            block.reason = "duplicate"
+    repeats = []
+    for i, (kind, text) in enumerate(items):
+        key = word_key(text)
+        if (kind != "heading" and len(key.split()) >= MIN_DUPLICATE_WORDS and key in seen) or key in (
+            previous,
+            title_key,
+        ):
+            repeats.append(i)
         seen.add(key)
         previous = key
+    return repeats
+
+
+def second_look(blocks: list[TextBlock]) -> None:
+    """A dump that would keep nothing gets a second look: its sentences are kept.
+
+    The main-region search and its neighbour rules are built for pages, where the edges are
+    boilerplate; a short note of a few sentences has no neighbours and would come out empty.
+    Blocks a pattern named stay removed.
+    """
+    if any(b.kept for b in blocks):
+        return
+    for block in blocks:
+        if block.reason in ("low_content", "outside_main") and _is_sentence(block):
+            block.reason = None
+
+
+def _is_sentence(block: TextBlock) -> bool:
+    if block.cls in ("good", "near_good"):
+        return True
+    return block.cls == "short" and block.n_words >= MIN_SENTENCE_WORDS and ends_sentence(block.text)
