@@ -27,6 +27,7 @@ REMOVAL_REASONS = {
     "ad": "ads, offers, product boxes, calls to action, app promotions and blog taglines",
     "footer": "legal footer lines",
     "disclaimer": "medical, affiliate and trademark disclaimers",
+    "references": "reference and source lists after the article",
     "metadata": "title, date, byline and read-time lines (kept as document metadata)",
     "duplicate": "a paragraph that repeats an earlier one",
     "low_content": "short or stopword-poor text that its neighbours do not rescue (jusText-style)",

@@ -173,3 +173,30 @@ def test_html_page_with_one_paragraph_repeated_keeps_it_once():
     repeats = [b for b in blocks if b.text == PROSE and not b.kept]
     assert len(kept) == 1
     assert len(repeats) == 1999 and {b.removal_reason for b in repeats} == {"duplicate"}
+
+
+def test_a_list_introduced_by_a_colon_belongs_to_the_article():
+    items = ["Week 1 -- two easy runs, one hill session", "Week 2 -- three easy runs, one tempo run"]
+    items += ["Week 3 -- three easy runs, one long run", "Week 4 -- rest week, two short runs"]
+    text = "\n\n".join([PROSE, PROSE_2, "The plan for the first month:", *items, "Home", "Shop", "About"])
+    result = reasons(text)
+    assert [result[item] for item in items] == [None] * 4
+    assert result["Shop"] is not None
+
+
+def test_the_article_resumes_after_a_short_interruption():
+    closing = "Keep the calf work going through the winter and your spring races will feel easier."
+    text = "\n\n".join([PROSE, PROSE_2, PROSE_3, "Advertisement", "Strong Calves", closing, "Home", "Shop"])
+    result = reasons(text)
+    assert result["Advertisement"] == "ad"
+    assert result["Strong Calves"] is None and result[closing] is None
+
+
+def test_a_reference_list_after_the_article_is_removed():
+    citations = [
+        "Lee, A. and Park, J., Hip strength in distance runners, Journal of Running Science, 2019.",
+        "Ortiz, M., Calf endurance and stride length in the marathon, Sports Medicine Review, 2021.",
+    ]
+    result = reasons("\n\n".join([PROSE, PROSE_2, PROSE_3, "References", *citations]))
+    assert result["References"] == "references"
+    assert all(result[c] is not None for c in citations)

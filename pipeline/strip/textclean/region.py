@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.strip.textclean.blocks import TextBlock, ends_sentence, word_key
 from pipeline.strip.textclean.features import TERSE_STOPWORDS
 
@@ -18,6 +20,13 @@ SHORT_STRUCTURED_PENALTY = 10
 # Short sentences right after the region's last paragraph ("Good luck and happy running!")
 # and headings right before its first one belong to the article.
 MAX_EDGE_EXTENSION = 3
+# The article resumes after an interruption of at most this many blocks (a heading, a caption,
+# an ad slot) when a paragraph of prose follows it.
+MAX_BRIDGE = 3
+# Items of a list introduced by a colon share their separators: "June 9 -- Arena, City",
+# "Squats: 3 x 10". Two items make a list.
+LIST_SEPARATOR = re.compile(r"\s(?:--|[–—-]|\|)\s|:\s|,")
+MIN_LIST_ITEMS = 2
 # Past the region's end, a run of up to this many short heading-like lines (the items of an
 # unbulleted list: "Rest", "Ice", "Light stretching") goes on if a sentence follows it.
 MAX_HEADING_RUN = 3
@@ -68,9 +77,50 @@ def _extend_region(blocks: list[TextBlock], start: int, end: int) -> tuple[int, 
             break
         start -= 1
         taken += previous.kept
-    while end + 1 < len(blocks) and _continues_article(blocks, end + 1):
-        end += 1
-    return start, end
+    while True:
+        reached = end
+        while reached + 1 < len(blocks) and _continues_article(blocks, reached + 1):
+            reached += 1
+        reached = _bridge(blocks, _introduced_list(blocks, reached))
+        if reached == end:
+            return start, end
+        end = reached
+
+
+def _introduced_list(blocks: list[TextBlock], end: int) -> int:
+    """A line ending in a colon ("Tour dates:", "You will need:") introduces a list: the lines
+    after it shaped like the first item (how they start and end, the first item's separators)
+    are its items, bulleted or not, and become list items. Returns the last item's index, or `end`."""
+    if not blocks[end].kept or not blocks[end].text.endswith(":") or end + 1 >= len(blocks):
+        return end
+    first = _shape(blocks[end + 1].text)
+    items = []
+    for block in blocks[end + 1 :]:
+        shape = _shape(block.text)
+        if not block.kept or block.zone_start or shape[:3] != first[:3] or not first[3] <= shape[3]:
+            break
+        items.append(block)
+    if len(items) < MIN_LIST_ITEMS:
+        return end
+    for block in items:
+        block.kind = "list_item"
+    return end + len(items)
+
+
+def _shape(text: str) -> tuple[bool, bool, bool, frozenset[str]]:
+    return (text[:1].isdigit(), text[:1].isupper(), ends_sentence(text), frozenset(LIST_SEPARATOR.findall(text)))
+
+
+def _bridge(blocks: list[TextBlock], end: int) -> int:
+    """The article goes on past a short interruption (a heading, a caption, an ad line) when
+    prose follows it: the index of that prose block, or `end` when none does."""
+    for j in range(end + 1, min(end + 2 + MAX_BRIDGE, len(blocks))):
+        block = blocks[j]
+        if block.zone_start or (block.kept and block.cls == "bad"):
+            return end
+        if block.kept and block.cls in ("good", "near_good") and ends_sentence(block.text):
+            return j
+    return end
 
 
 def _continues_article(blocks: list[TextBlock], i: int) -> bool:

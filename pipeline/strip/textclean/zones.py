@@ -13,7 +13,9 @@ ZONE_LOOKAHEAD = 20
 # Removal reasons whose labels ("Read more:", "Tags:", "Share:") head a link on the next line.
 LINK_LABEL_REASONS = ("related_posts", "seo_keywords", "social")
 # Zones that only open once the article has begun (a consent dialog may come first).
-AFTER_ARTICLE_ZONES = ("comments", "related_posts")
+AFTER_ARTICLE_ZONES = ("comments", "related_posts", "references")
+# Zones of list entries that read like prose (citations).
+LIST_ZONES = ("references",)
 
 
 def match_patterns(blocks: list[TextBlock], patterns: tuple[BoilerplatePattern, ...]) -> None:
@@ -74,13 +76,23 @@ def apply_zones(blocks: list[TextBlock]) -> None:
         seen_prose = seen_prose or is_prose(block)
         if zone is None:
             continue
-        prose_resumes = is_prose(block) and i + 1 < len(blocks) and is_prose(blocks[i + 1])
-        if prose_resumes and not _zone_recurs(blocks, i, zone):
+        if _zone_ends(blocks, i, zone):
             zone = None
             continue
         if block.kept:  # blocks a pattern already named keep that name
             block.reason = zone
             block.pattern_id = "zone"
+
+
+def _zone_ends(blocks: list[TextBlock], i: int, zone: str) -> bool:
+    """Two prose blocks in a row end a zone, unless a marker of the zone follows soon. Citations
+    read like prose, so a reference list ends only at a new section: a heading without the
+    commas of a citation, followed by prose."""
+    following_prose = i + 1 < len(blocks) and is_prose(blocks[i + 1])
+    if zone in LIST_ZONES:
+        block = blocks[i]
+        return block.kind == "heading" and "," not in block.text and following_prose
+    return is_prose(blocks[i]) and following_prose and not _zone_recurs(blocks, i, zone)
 
 
 def _zone_recurs(blocks: list[TextBlock], i: int, zone: str) -> bool:
