@@ -42,6 +42,7 @@ STAGE_INPUTS: dict[str, dict[str, tuple[str, ...]]] = {
             "strip/textclean/zones.py",
             "strip/textclean/region.py",
             "strip/textclean/metadata.py",
+            "strip/textclean/patterns.py",
             "strip/htmldump.py",
             "common/rules.py",
             "records.py",
