@@ -200,3 +200,20 @@ def test_a_reference_list_after_the_article_is_removed():
     result = reasons("\n\n".join([PROSE, PROSE_2, PROSE_3, "References", *citations]))
     assert result["References"] == "references"
     assert all(result[c] is not None for c in citations)
+
+
+def test_short_lines_may_recur_but_not_without_end():
+    steps = []
+    for day in range(1, 31):
+        steps += [f"Day {day}: easy run of {day + 20} minutes on flat ground.", "Hold each stretch for thirty seconds."]
+    blocks = clean_text("\n\n".join([PROSE, PROSE_2, *steps, PROSE_3])).blocks
+    hold = [b.reason for b in blocks if b.text == "Hold each stretch for thirty seconds."]
+    assert hold[:25] == [None] * 25
+    assert set(hold[25:]) == {"duplicate"}
+
+
+def test_html_page_alternating_two_short_paragraphs_is_bounded():
+    pair = "<p>Squat low and drive up through the heels.</p><p>Rest for one minute between the sets.</p>"
+    markup = f"<html><body>{pair * 500}</body></html>"
+    _, blocks = strip_boilerplate(Document(doc_id="h2", source_path="pair.html", format="html", text=markup))
+    assert sum(b.kept for b in blocks) <= 50

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from pipeline.strip.textclean.blocks import TextBlock, ends_sentence, word_key
 from pipeline.strip.textclean.features import TERSE_STOPWORDS
@@ -30,7 +31,12 @@ MIN_LIST_ITEMS = 2
 # Past the region's end, a run of up to this many short heading-like lines (the items of an
 # unbulleted list: "Rest", "Ice", "Light stretching") goes on if a sentence follows it.
 MAX_HEADING_RUN = 3
-MIN_DUPLICATE_WORDS = 6
+# A paragraph this long said twice is a copy (a teaser, a page printed twice); a shorter line
+# may recur, up to MAX_RECURRENCES times (the questions of an interview with many guests, the
+# steps of a plan repeated for each day). Set on the development pages, whose gold bodies
+# repeat lines of up to 14 words.
+COPIED_PARAGRAPH_WORDS = 20
+MAX_RECURRENCES = 25
 # "The hamstrings bend it." is a sentence; "Sign up." is a button.
 MIN_SENTENCE_WORDS = 3
 # The last line of a dump cut mid-sentence ("The s", "your inner thigh, hamstrings, calf"):
@@ -194,21 +200,21 @@ def remove_duplicates(blocks: list[TextBlock], title: str | None = None) -> None
 
 
 def duplicate_indices(items: list[tuple[str, str]], title: str | None = None) -> list[int]:
-    """Indices of the (kind, text) items that repeat: a paragraph of MIN_DUPLICATE_WORDS words
-    or more said before, any line repeated at once, or the title printed again. Headings may
-    recur (sections of the same name); the HTML path applies the same rule to its blocks."""
-    seen: set[str] = set()
+    """Indices of the (kind, text) items that repeat: the same line again at once, the title
+    printed again, a paragraph of COPIED_PARAGRAPH_WORDS words or more said before (a page
+    printed twice), or a line past its MAX_RECURRENCES-th time. Shorter lines may recur within
+    the article: an interview's questions, "Hold for 30 seconds." after each exercise, section
+    headings. The HTML path applies the same rule to its blocks."""
+    counts: Counter[str] = Counter()
     previous: str | None = None
     title_key = word_key(title) if title else None
     repeats = []
     for i, (kind, text) in enumerate(items):
         key = word_key(text)
-        if (kind != "heading" and len(key.split()) >= MIN_DUPLICATE_WORDS and key in seen) or key in (
-            previous,
-            title_key,
-        ):
+        counts[key] += 1
+        copied = kind != "heading" and counts[key] > 1 and len(key.split()) >= COPIED_PARAGRAPH_WORDS
+        if copied or counts[key] > MAX_RECURRENCES or key in (previous, title_key):
             repeats.append(i)
-        seen.add(key)
         previous = key
     return repeats
 
