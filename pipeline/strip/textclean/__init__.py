@@ -45,9 +45,11 @@ __all__ = [
     "CleanResult",
     "TextBlock",
     "clean_text",
+    "decide_region",
     "default_patterns",
     "detect_stoplist",
     "duplicate_indices",
+    "judge_blocks",
     "parse_date",
     "segment",
     "word_key",
@@ -56,6 +58,18 @@ __all__ = [
 
 def clean_text(text: str, patterns: tuple[BoilerplatePattern, ...] | None = None) -> CleanResult:
     """Segment a text dump into blocks and decide, for each, keep or remove-with-reason."""
+    blocks, language, title = judge_blocks(text, patterns)
+    decide_region(blocks, title)
+    published = recover_published(blocks)
+    author = recover_author(blocks)
+    return CleanResult(blocks=blocks, title=title, author=author, published=published, language=language)
+
+
+def judge_blocks(
+    text: str, patterns: tuple[BoilerplatePattern, ...] | None = None
+) -> tuple[list[TextBlock], str | None, str | None]:
+    """Every block judged on its own and by the patterns and zones, before the main region is
+    sought: (blocks, stoplist language, title). Blocks still kept are the candidates."""
     patterns = patterns if patterns is not None else default_patterns()
     blocks = segment(text)
     language = measure(blocks)
@@ -68,6 +82,11 @@ def clean_text(text: str, patterns: tuple[BoilerplatePattern, ...] | None = None
     release_edge_only(blocks)
     apply_zones(blocks)
     title = recover_title(blocks)
+    return blocks, language, title
+
+
+def decide_region(blocks: list[TextBlock], title: str | None) -> tuple[int, int]:
+    """Keep the main content region and what its context rescues; returns the region."""
     start, end = main_region(blocks)
     for i, block in enumerate(blocks):
         if block.kept and not start <= i <= end:
@@ -75,6 +94,4 @@ def clean_text(text: str, patterns: tuple[BoilerplatePattern, ...] | None = None
     reclassify_in_region(blocks, start, end)
     remove_duplicates(blocks, title)
     second_look(blocks)
-    published = recover_published(blocks)
-    author = recover_author(blocks)
-    return CleanResult(blocks=blocks, title=title, author=author, published=published, language=language)
+    return start, end
