@@ -46,18 +46,18 @@ def recover_title(blocks: list[TextBlock]) -> str | None:
     Runners") above the real title. Prose includes near-good paragraphs: a page that opens with
     a question in a forum post has no title line, and a heading further down is not one.
     """
-    candidates: list[TextBlock] = []
+    candidates: list[int] = []
     for i, block in enumerate(blocks):
         if block.kept and block.cls in ("good", "near_good") and block.kind == "paragraph":
             if _printed_twice(blocks, i):  # the page title and the headline, both long
-                candidates = [block]
+                candidates = [i]
             break
         if block.kind == "heading" and block.n_words >= 3 and block.pattern_id is None:
-            candidates.append(block)
+            candidates.append(i)
     if not candidates:
         return None
-    twice = [b for b in candidates if _printed_twice(blocks, blocks.index(b))]
-    title = max(twice or candidates, key=lambda b: b.n_words)  # max keeps the first of equals
+    twice = [i for i in candidates if _printed_twice(blocks, i)]
+    title = blocks[max(twice or candidates, key=lambda i: blocks[i].n_words)]  # max keeps the first of equals
     title.kind = "title"
     title.reason = "metadata"
     return title.text

@@ -40,21 +40,30 @@ class PatternMatcher:
     def __init__(self, patterns: tuple[BoilerplatePattern, ...]) -> None:
         compiled = [_compile(p) for p in patterns]
         longest = max((p.max_words for p in patterns), default=0)
-        # The patterns a block of n words can match, for every n up to the largest max_words.
-        self.by_words = [[c for c in compiled if c.pattern.max_words >= n] for n in range(longest + 1)]
+        # The patterns a block of n words can match, for every n up to the largest max_words,
+        # as (pattern, search, on lower-cased text, search for any of its needles or None).
+        self.by_words = [
+            [(c.pattern, c.regex.search, c.on_lower, _any_of(c.needles)) for c in compiled if c.pattern.max_words >= n]
+            for n in range(longest + 1)
+        ]
 
     def first(self, text: str, n_words: int) -> BoilerplatePattern | None:
         """The first pattern, in file order, that matches the text."""
         if n_words >= len(self.by_words):
             return None
         lower = text.lower()
-        for c in self.by_words[n_words]:
-            subject = lower if c.on_lower else text
-            if c.needles is not None and not any(map(subject.__contains__, c.needles)):
-                continue
-            if c.regex.search(subject):
-                return c.pattern
+        for pattern, search, on_lower, needle_search in self.by_words[n_words]:
+            subject = lower if on_lower else text
+            if (needle_search is None or needle_search(subject)) and search(subject):
+                return pattern
         return None
+
+
+def _any_of(needles: tuple[str, ...] | None):
+    """One search for any of the literal needles: a single C call instead of one per needle."""
+    if needles is None:
+        return None
+    return re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True))).search
 
 
 @lru_cache(maxsize=1)
