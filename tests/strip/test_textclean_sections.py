@@ -217,3 +217,24 @@ def test_html_page_alternating_two_short_paragraphs_is_bounded():
     markup = f"<html><body>{pair * 500}</body></html>"
     _, blocks = strip_boilerplate(Document(doc_id="h2", source_path="pair.html", format="html", text=markup))
     assert sum(b.kept for b in blocks) <= 50
+
+
+def test_a_portuguese_dump_loses_its_dateline_related_box_and_share_line():
+    prose = [
+        "Quando você corre, os músculos da coxa fazem a maior parte do trabalho e absorvem o impacto da passada.",
+        "Os isquiotibiais dobram o joelho e ajudam os glúteos a estender o quadril, o que impulsiona o corpo.",
+    ]
+    lines = ["Início", "Corrida: os músculos que mais trabalham", "Publicado em 12 de março de 2021", *prose]
+    lines += ["Leia também", "Cinco alongamentos para depois da corrida", "Compartilhar no Facebook"]
+    out = clean_text("\n\n".join(lines))
+    result = {b.text: b.reason for b in out.blocks}
+    assert out.title == "Corrida: os músculos que mais trabalham"
+    assert result["Publicado em 12 de março de 2021"] == "metadata"
+    assert result["Leia também"] == result["Cinco alongamentos para depois da corrida"] == "related_posts"
+    assert result["Compartilhar no Facebook"] == "social"
+    assert [result[p] for p in prose] == [None, None]
+
+
+def test_a_closing_menu_label_is_not_mistaken_for_a_cut_sentence():
+    result = reasons("\n\n".join([PROSE, PROSE_2, PROSE_3, "Our Training Plans"]))
+    assert result["Our Training Plans"] is not None

@@ -29,6 +29,8 @@ MONTHS = {
 }
 MONTH_FIRST_DATE = re.compile(r"\b([A-Z][a-z]{2,8})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})\b")
 DAY_FIRST_DATE = re.compile(r"\b(\d{1,2}) ([A-Z][a-z]{2,8})\.? (\d{4})\b")
+# Day, month name, year in any language that writes them in that order.
+ANY_LANGUAGE_DATE = re.compile(r"\b\d{1,2}(?:\.|º|er)?\s+(?:de\s+)?[^\W\d_]{3,12}\.?,?\s+(?:de\s+)?\d{4}\b")
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 BYLINE_NAME = re.compile(
     r"^(?:by|written by|words by|author)\s*:?\s+((?:Dr\.? )?[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})", re.I
@@ -52,7 +54,7 @@ def recover_title(blocks: list[TextBlock]) -> str | None:
             if _printed_twice(blocks, i):  # the page title and the headline, both long
                 candidates = [i]
             break
-        if block.kind == "heading" and block.n_words >= 3 and block.pattern_id is None:
+        if block.kind == "heading" and block.n_words >= 3 and block.pattern_id is None and not _dated(block.text):
             candidates.append(i)
     if not candidates:
         return None
@@ -61,6 +63,11 @@ def recover_title(blocks: list[TextBlock]) -> str | None:
     title.kind = "title"
     title.reason = "metadata"
     return title.text
+
+
+def _dated(text: str) -> bool:
+    """A dateline, not a title: "September 26, 2013", "12 de março de 2021", "12. März 2021"."""
+    return parse_date(text) is not None or ANY_LANGUAGE_DATE.search(text) is not None
 
 
 def _printed_twice(blocks: list[TextBlock], i: int) -> bool:

@@ -156,8 +156,12 @@ def _is_sentence_like(blocks: list[TextBlock], i: int) -> bool:
 
 
 def _cut_short(block: TextBlock) -> bool:
-    """A dump that stops mid-sentence (an excerpt, a truncated save) ends inside the article."""
-    return block.n_words >= MIN_CUT_WORDS and block.stop_density >= TERSE_STOPWORDS and block.text[-1].isalnum()
+    """A dump that stops mid-sentence (an excerpt, a truncated save) ends inside the article: its
+    last word is in lower case ("your inner thigh, hamstrings, calf", "The s"), where a closing
+    menu label ends in a capitalised word ("Share on Facebook", "Our Training Plans")."""
+    last_word = block.text.split()[-1]
+    cut = last_word[0].islower() and last_word[-1].isalnum()
+    return cut and block.n_words >= MIN_CUT_WORDS and block.stop_density >= TERSE_STOPWORDS
 
 
 def reclassify_in_region(blocks: list[TextBlock], start: int, end: int) -> None:
