@@ -48,6 +48,9 @@ def reasons(text: str) -> dict[str, str | None]:
         ("Jane Whitfield, PT, DPT, CSCS", "author_bio"),
         ("A blog by trail runners. For trail runners.", "ad"),
         ("Click here to book your assessment!", "ad"),
+        ("Jane Whitfield@JaneRunsFar", "metadata"),
+        ("Reading time: 4 minutes", "metadata"),
+        ("Tempo de leitura: 4 minutos", "metadata"),
     ],
 )
 def test_header_kinds(line, reason):
@@ -86,6 +89,20 @@ def test_inline_kinds_leave_the_article_around_them(line, reason):
 )
 def test_disclaimers_have_a_reason_of_their_own(line):
     assert reasons(article(after=line))[line] == "disclaimer"
+
+
+def test_an_author_box_and_a_comment_form_after_the_article():
+    end = ["About Jane Whitfield", "Leave a Reply Cancel reply", "You must be logged in to post a comment."]
+    result = reasons(article(after="\n\n".join(end)))
+    assert [result[line] for line in end] == ["author_bio", "comments", "comments"]
+
+
+def test_a_row_of_share_buttons_ends_the_article():
+    buttons = ["Facebook", "Twitter", "Telegram", "Buffer", "Pin"]
+    after = [*buttons, "Club Nights", "Sign up to our club nights and run with us this winter."]
+    result = reasons(article(after="\n\n".join(after)))
+    assert {result[b] for b in buttons} == {"social"}
+    assert result["Sign up to our club nights and run with us this winter."] is not None
 
 
 def test_a_career_bio_after_the_article_is_an_author_bio():

@@ -136,14 +136,22 @@ def _continues_article(blocks: list[TextBlock], i: int) -> bool:
     below zero on its own; a zone marker, a bad block or a non-sentence line ends it.
     """
     block = blocks[i]
-    if not block.kept:
-        return not block.zone_start
+    if not block.kept:  # a removed line or two (an ad slot, a caption); a row of buttons ends it
+        return not block.zone_start and _removed_run(blocks, i) <= MAX_BRIDGE
     if block.cls == "bad":
         return False
     if block.kind == "heading":  # a heading, or a run of them, followed by its text
         following = next((j for j in range(i + 1, len(blocks)) if blocks[j].kind != "heading"), None)
         return following is not None and following - i <= MAX_HEADING_RUN and _is_sentence_like(blocks, following)
     return _is_sentence_like(blocks, i)
+
+
+def _removed_run(blocks: list[TextBlock], i: int) -> int:
+    """How many removed blocks in a row end at block i."""
+    run = 0
+    while i - run >= 0 and not blocks[i - run].kept:
+        run += 1
+    return run
 
 
 def _is_sentence_like(blocks: list[TextBlock], i: int) -> bool:
