@@ -63,6 +63,8 @@ def test_header_kinds(line, reason):
     ("line", "reason"),
     [
         ("Post Page Advertisement", "ad"),
+        ("tags #running #strength", "seo_keywords"),
+        ("related news", "related_posts"),
         ("Slide 2 of 9", "caption"),
         ("Image Source: Trailside Photo Studio", "caption"),
         ("A runner stretches her calves against a wall. Photo Credit Lee Park/Stock Agency", "caption"),
