@@ -27,16 +27,14 @@ def reasons(text: str) -> dict[str, str | None]:
 
 
 def test_a_dump_cut_mid_sentence_keeps_its_last_heading_and_line():
-    text = "\n\n".join([PROSE, PROSE_2, "Single-Leg Calf Raise", "Stand on one foot on the edge of a st"])
+    text = "\n\n".join([PROSE, PROSE_2, "Wall Calf Stretch", "Put both hands on a wall and step one foot ba"])
     result = reasons(text)
-    assert result["Single-Leg Calf Raise"] is None
-    assert result["Stand on one foot on the edge of a st"] is None
+    assert result["Wall Calf Stretch"] is None
+    assert result["Put both hands on a wall and step one foot ba"] is None
 
 
 def test_a_run_of_unbulleted_list_headings_continues_the_article():
-    text = "\n\n".join(
-        [PROSE, PROSE_2, "Rest", "Ice packs", "Light stretching", "After three days, start walking again."]
-    )
+    text = "\n\n".join([PROSE, PROSE_2, "Warm-up", "Strides", "Cool-down", "Finish with ten minutes of easy jogging."])
     assert set(reasons(text).values()) == {None}
 
 

@@ -14,7 +14,7 @@ WORD = re.compile(r"\w+")
 # Sentence punctuation includes the CJK full-width forms (。！？：；) and closing quotes (」』).
 TERMINAL = re.compile(r"[.!?…:;。！？：；]['\"”’)\]」』）]*$")
 SENTENCE_END = re.compile(r"[.!?…。！？]['\"”’)\]」』）]*$")
-# References after a sentence's full stop: "... this structure. (Meardon et al., 2012) [2]".
+# References after a sentence's full stop: "... the knee. (Lee et al., 2019) [4]".
 TRAILING_REFERENCES = re.compile(r"(?:\s*(?:\[\d+(?:\s*[,–-]\s*\d+)*\]|\([^()]{0,60}\b\d{4}[a-z]?\)))+$")
 ELLIPSIS_END = re.compile(r"(?:…|\.\.\.)['\"”’)\]]*$")
 # "[…]" or ",…" marks text cut short by a teaser widget; a plain "…" also ends rhetorical

@@ -121,7 +121,7 @@ def classify_block(block: TextBlock, has_stoplist: bool) -> str:
     if block.n_words and len(LETTER_WORD.findall(text)) / block.n_words < 0.5:
         return "bad"  # mostly numbers: scores, tables, prices
     if CUT_MARK_END.search(text):
-        return "bad"  # truncated teaser of another page: "... location become [...]"
+        return "bad"  # truncated teaser of another page: "... the hill sessions that [...]"
     if ELLIPSIS_END.search(text) and not INNER_SENTENCE_END.search(text):
         return "short"  # one sentence trailing off: a teaser, or a lead-in; its neighbours decide
     if block.length < LENGTH_LOW:

@@ -29,7 +29,7 @@ MAX_BRIDGE = 3
 LIST_SEPARATOR = re.compile(r"\s(?:--|[–—-]|\|)\s|:\s|,")
 MIN_LIST_ITEMS = 2
 # Past the region's end, a run of up to this many short heading-like lines (the items of an
-# unbulleted list: "Rest", "Ice", "Light stretching") goes on if a sentence follows it.
+# unbulleted list: "Warm-up", "Strides", "Cool-down") goes on if a sentence follows it.
 MAX_HEADING_RUN = 3
 # A paragraph this long said twice is a copy (a teaser, a page printed twice); a shorter line
 # may recur, up to MAX_RECURRENCES times (the questions of an interview with many guests, the
@@ -39,7 +39,7 @@ COPIED_PARAGRAPH_WORDS = 20
 MAX_RECURRENCES = 25
 # "The hamstrings bend it." is a sentence; "Sign up." is a button.
 MIN_SENTENCE_WORDS = 3
-# The last line of a dump cut mid-sentence ("The s", "your inner thigh, hamstrings, calf"):
+# The last line of a dump cut mid-sentence ("Then s", "lift the heel off the gro"):
 # two words or more, with at least the stopword density of a terse list item.
 MIN_CUT_WORDS = 2
 
@@ -94,7 +94,7 @@ def _extend_region(blocks: list[TextBlock], start: int, end: int) -> tuple[int, 
 
 
 def _introduced_list(blocks: list[TextBlock], end: int) -> int:
-    """A line ending in a colon ("Tour dates:", "You will need:") introduces a list: the lines
+    """A line ending in a colon ("Race calendar:", "You will need:") introduces a list: the lines
     after it shaped like the first item (how they start and end, the first item's separators)
     are its items, bulleted or not, and become list items. Returns the last item's index, or `end`."""
     if not blocks[end].kept or not blocks[end].text.endswith(":") or end + 1 >= len(blocks):
@@ -165,7 +165,7 @@ def _is_sentence_like(blocks: list[TextBlock], i: int) -> bool:
 
 def _cut_short(block: TextBlock) -> bool:
     """A dump that stops mid-sentence (an excerpt, a truncated save) ends inside the article: its
-    last word is in lower case ("your inner thigh, hamstrings, calf", "The s"), where a closing
+    last word is in lower case ("lift the heel off the gro", "Then s"), where a closing
     menu label ends in a capitalised word ("Share on Facebook", "Our Training Plans")."""
     last_word = block.text.split()[-1]
     cut = last_word[0].islower() and last_word[-1].isalnum()
