@@ -16,7 +16,17 @@ Systems:
 The text dump of a page follows the recipe in pipeline.strip.htmldump: drop script, style, noscript
 and template; newline at every block boundary; collapse runs of spaces.
 
-Usage: python bench/boilerplate.py [--data DIR] [--per-page]
+For our text path it also prints the per-page F1 (`--per-page`), the worst pages and the English
+pages (by their gold body's stoplist) under F1 0.5 whose gold body has at least 300 characters.
+
+When the development articles are present (`/tmp/dev-articles/<key>.txt` and
+`../shared/dev-articles/gold.yaml`), it also measures lines: the share of content lines kept (a
+title moved to the title column counts as kept; a last line cut mid-word by the excerpt may go)
+and the share of the gold's boilerplate lines removed. The gold lists the opening words of each
+boilerplate line, in file order; every other non-empty line is content. `--lines` lists the
+lines wrongly removed or kept, on the terminal only.
+
+Usage: python bench/boilerplate.py [--data DIR] [--per-page] [--worst N] [--lines]
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ import argparse
 import gzip
 import html
 import json
+import os
 import re
 import statistics
 import sys
@@ -35,6 +46,7 @@ from pathlib import Path
 
 import justext
 import trafilatura
+import yaml
 
 from pipeline.ingest.read import decode
 from pipeline.records import Document
@@ -42,7 +54,16 @@ from pipeline.strip.html import strip_boilerplate
 from pipeline.strip.htmldump import html_to_dump
 from pipeline.strip.textclean import WORD, clean_text, detect_stoplist
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "benchmarks" / "article-extraction-dev"
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+DEFAULT_DATA = SHARED / "benchmarks" / "article-extraction-dev"
+DEFAULT_ARTICLES = Path(os.environ.get("DEV_ARTICLES", "/tmp/dev-articles"))
+DEFAULT_ARTICLE_GOLD = SHARED / "dev-articles" / "gold.yaml"
+# The issue's floor: no English page under this F1 unless its gold body is shorter than
+# MIN_GOLD_CHARS (a gold body that short is mostly a caption or a teaser).
+LOW_F1 = 0.5
+MIN_GOLD_CHARS = 300
+# An excerpt's last line cut mid-word ends in a letter or digit without sentence punctuation.
+EXCERPT_CUT = re.compile(r"\w$")
 TOKEN = re.compile(r"\w+")
 NGRAM = 4
 
@@ -130,10 +151,108 @@ SYSTEMS: list[tuple[str, Callable[[str, str], str]]] = [
 ]
 
 
+def page_f1(c: tuple[float, float, float]) -> float:
+    p, r = _precision(*c), _recall(*c)
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def report_pages(pages: list[tuple[str, str, str]], counts: list[tuple[float, float, float]], args) -> None:
+    """Per-page F1 of our text path: its mean, the worst pages, the English pages under the floor."""
+    rows = []
+    for (page_id, _, gold), c in zip(pages, counts, strict=True):
+        language = detect_stoplist(WORD.findall(gold.lower())) or "-"
+        rows.append((page_f1(c), page_id, _precision(*c), _recall(*c), len(gold), language))
+    print(f"\ntext: ours, per page: mean F1 {statistics.mean(r[0] for r in rows):.3f}")
+    shown = sorted(rows) if args.per_page else sorted(rows)[: args.worst]
+    print(f"{'page':<14}{'F1':>6}{'P':>6}{'R':>6}{'gold chars':>11}  language")
+    for f1, page_id, p, r, n_chars, language in shown:
+        print(f"{page_id[:12]:<14}{f1:>6.2f}{p:>6.2f}{r:>6.2f}{n_chars:>11}  {language}")
+    low = [r for r in rows if r[5] == "English" and r[0] < LOW_F1 and r[4] >= MIN_GOLD_CHARS]
+    print(f"English pages under F1 {LOW_F1} (gold >= {MIN_GOLD_CHARS} chars): {len(low)}", end="")
+    print(": " + ", ".join(r[1][:12] for r in low) if low else "")
+
+
+def boilerplate_lines(lines: list[str], openings: list[str]) -> tuple[set[int], list[str]]:
+    """Line numbers the gold calls boilerplate: each opening takes the next line that starts with it."""
+    taken: set[int] = set()
+    unmatched = []
+    position = 0
+    for opening in openings:
+        candidates = [i for i, line in enumerate(lines, 1) if line.startswith(opening) and i not in taken]
+        after = [i for i in candidates if i > position]
+        if not candidates:
+            unmatched.append(opening)
+            continue
+        position = (after or candidates)[0]
+        taken.add(position)
+    return taken, unmatched
+
+
+def article_lines(text: str, openings: list[str]) -> list[tuple[str, bool, bool, str | None]]:
+    """(line, is boilerplate, kept, removal reason) for each non-empty line that counts."""
+    lines = [" ".join(raw.split()) for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    boilerplate, unmatched = boilerplate_lines(lines, [" ".join(o.split()) for o in openings])
+    for opening in unmatched:
+        print(f"    gold opening not found: {opening[:40]!r}", file=sys.stderr)
+    block_of_line = {}
+    for block in clean_text(text).blocks:
+        for line_no in range(block.line_start, block.line_end + 1):
+            block_of_line[line_no] = block
+    numbered = [(i, line) for i, line in enumerate(lines, 1) if line]
+    out = []
+    for i, line in numbered:
+        block = block_of_line[i]
+        is_boilerplate = i in boilerplate
+        kept = block.kept or (block.kind == "title" and not is_boilerplate)
+        cut_by_excerpt = i == numbered[-1][0] and EXCERPT_CUT.search(line)
+        if cut_by_excerpt and not kept and not is_boilerplate:
+            continue
+        out.append((line, is_boilerplate, kept, block.reason))
+    return out
+
+
+def report_articles(articles: Path, gold_file: Path, show_lines: bool) -> None:
+    if not gold_file.exists() or not articles.is_dir():
+        print(f"\ndevelopment articles not found ({articles}, {gold_file}): line measures skipped")
+        return
+    gold = yaml.safe_load(gold_file.read_text(encoding="utf-8"))
+    content = content_kept = boilerplate = boilerplate_removed = 0
+    wrong = []
+    for key, entry in gold.items():
+        path = articles / f"{key}.txt"
+        if not path.exists():
+            print(f"    missing {path}", file=sys.stderr)
+            continue
+        text, _ = decode(path.read_bytes())
+        for line, is_boilerplate, kept, reason in article_lines(text, entry.get("boilerplate") or []):
+            if is_boilerplate:
+                boilerplate += 1
+                boilerplate_removed += not kept
+                if kept:
+                    wrong.append(f"  kept boilerplate  {key}: {line[:100]}")
+            else:
+                content += 1
+                content_kept += kept
+                if not kept:
+                    wrong.append(f"  removed content   {key} [{reason}]: {line[:100]}")
+    print(
+        f"\ndevelopment articles ({len(gold)}): content lines kept {content_kept}/{content} = "
+        f"{content_kept / content:.3f}; gold boilerplate lines removed {boilerplate_removed}/{boilerplate} = "
+        f"{boilerplate_removed / boilerplate:.3f}"
+    )
+    if show_lines:
+        print("\n".join(wrong))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="benchmark folder")
-    parser.add_argument("--per-page", action="store_true", help="also print per-page F1 of our text path")
+    parser.add_argument("--per-page", action="store_true", help="print the F1 of every page of our text path")
+    parser.add_argument("--worst", type=int, default=8, help="how many of the worst pages to print")
+    parser.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES, help="development article texts")
+    parser.add_argument("--article-gold", type=Path, default=DEFAULT_ARTICLE_GOLD, help="their gold.yaml")
+    parser.add_argument("--lines", action="store_true", help="list the article lines wrongly removed or kept")
+    parser.add_argument("--text-only", action="store_true", help="run only our text path")
     args = parser.parse_args(argv)
     if not (args.data / "ground-truth.json").exists():
         print(f"benchmark data not found in {args.data}", file=sys.stderr)
@@ -142,18 +261,19 @@ def main(argv: list[str] | None = None) -> int:
     dumps = [html_to_dump(markup) for _, markup, _ in pages]
     print(f"{len(pages)} pages from {args.data.resolve()}\n")
     print(f"{'system':<28}{'precision':>10}{'recall':>10}{'F1':>8}{'s/page':>9}")
+    ours: list[tuple[float, float, float]] = []
     for name, system in SYSTEMS:
+        if args.text_only and name != "text: ours":
+            continue
         started = time.perf_counter()
-        counts = [
-            page_counts(gold, system(markup, dump)) for (_, markup, gold), dump in zip(pages, dumps, strict=False)
-        ]
+        counts = [page_counts(gold, system(markup, dump)) for (_, markup, gold), dump in zip(pages, dumps, strict=True)]
         seconds = (time.perf_counter() - started) / len(pages)
         precision, recall, f1 = score(counts)
         print(f"{name:<28}{precision:>10.3f}{recall:>10.3f}{f1:>8.3f}{seconds:>9.3f}")
-        if args.per_page and name == "text: ours":
-            for (page_id, _, _), c in zip(pages, counts, strict=False):
-                p, r = _precision(*c), _recall(*c)
-                print(f"    {page_id[:12]}  P={p:.2f} R={r:.2f}")
+        if name == "text: ours":
+            ours = counts
+    report_pages(pages, ours, args)
+    report_articles(args.articles, args.article_gold, args.lines)
     return 0
 
 

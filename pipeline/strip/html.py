@@ -9,6 +9,7 @@ our own block classifier (`textclean`).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
 import trafilatura
@@ -16,7 +17,8 @@ from lxml import etree
 
 from pipeline.records import STATUS_ERROR, Block, Document
 from pipeline.strip.htmldump import html_to_dump
-from pipeline.strip.textclean import clean_text, default_patterns, word_key
+from pipeline.strip.textclean import clean_text, default_patterns, duplicate_indices, word_key
+from pipeline.strip.textclean.patterns import matcher
 
 HEADING_LEVEL = re.compile(r"h(\d)")
 # A dump line counts as extracted when its words appear in trafilatura's text. Lines shorter
@@ -59,8 +61,19 @@ def _strip_text(doc: Document) -> tuple[Document, list[Block]]:
             )
         )
     if not any(b.kept for b in blocks):
-        doc.status, doc.error = STATUS_ERROR, f"{doc.source_path}: no article text found after cleaning"
+        doc.status, doc.error = STATUS_ERROR, f"{doc.source_path}: {nothing_kept(blocks)}"
     return doc, blocks
+
+
+def nothing_kept(blocks: list[Block]) -> str:
+    """Why a document kept no text: how many blocks were removed, for what reasons."""
+    if not blocks:
+        return "no article text: the file holds no text lines"
+    counts = Counter(str(b.removal_reason) for b in blocks)
+    if len(counts) == 1:
+        return f"no article text kept: all {len(blocks)} blocks judged {next(iter(counts))}"
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return f"no article text kept: all {len(blocks)} blocks removed ({', '.join(f'{n} {r}' for r, n in ranked)})"
 
 
 def _strip_html(doc: Document) -> tuple[Document, list[Block]]:
@@ -81,6 +94,8 @@ def _strip_html(doc: Document) -> tuple[Document, list[Block]]:
     doc.sitename = extracted.sitename
     doc.url = extracted.url
     kept = list(_body_blocks(doc.doc_id, extracted.body))
+    for i in duplicate_indices([(b.kind, b.text) for b in kept]):
+        kept[i].kept, kept[i].removal_reason = False, "duplicate"
     removed = _removed_dump_lines(doc.doc_id, dump, kept)
     # Page order for kept blocks; removed lines are listed after them, header ones first.
     blocks = removed["before"] + kept + removed["after"]
@@ -125,7 +140,7 @@ def _removed_dump_lines(doc_id: str, dump: str, kept: list[Block]) -> dict[str, 
     """Dump lines that trafilatura did not extract, with a reason from the named patterns."""
     kept_text = " " + " ".join(word_key(b.text) for b in kept) + " "
     kept_blocks = {word_key(b.text) for b in kept}
-    patterns = default_patterns()
+    first_match = matcher(default_patterns()).first
     out: dict[str, list[Block]] = {"before": [], "after": []}
     seen_kept = False
     for line in dump.splitlines():
@@ -137,7 +152,8 @@ def _removed_dump_lines(doc_id: str, dump: str, kept: list[Block]) -> dict[str, 
             seen_kept = True
             continue
         n_words = len(norm.split())
-        reason = next((p.label for p in patterns if p.matches(line, n_words)), "not_extracted")
+        pattern = first_match(line, n_words)
+        reason = pattern.label if pattern else "not_extracted"
         block = Block(doc_id=doc_id, block_idx=0, kind="paragraph", text=line, kept=False, removal_reason=reason)
         out["after" if seen_kept else "before"].append(block)
     return out

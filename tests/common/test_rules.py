@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from pipeline.common.rules import PatternError, could_match, load_boilerplate_patterns, required_words
+from pipeline.common.rules import PatternError, could_match, required_words
 from pipeline.records import REMOVAL_REASONS
+from pipeline.strip.pattern_file import load_boilerplate_patterns
 
 
 def test_shipped_patterns_load_with_known_labels():

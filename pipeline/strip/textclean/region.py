@@ -1,0 +1,251 @@
+"""The main content region, jusText's context pass inside it, and repeated paragraphs."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from pipeline.strip.textclean.blocks import TextBlock, ends_sentence, word_key
+from pipeline.strip.textclean.features import TERSE_STOPWORDS
+
+# Score of each block in the search for the best contiguous region, in characters. A short
+# block costs as much as a 40-character bad line: a run of menu items separates the article
+# from teasers below it, while one or two short headings inside the article do not.
+SHORT_BLOCK_PENALTY = 40
+PATTERN_BLOCK_PENALTY = 20
+NEAR_GOOD_WEIGHT = 0.5
+# Bulleted list items, run-together table rows and short sentences ("Lather, rinse, repeat.",
+# "When are the calves used?") are written text: menus in a dump carry no bullet characters
+# and no sentence punctuation. They cost a quarter of an unmarked short line.
+SHORT_STRUCTURED_PENALTY = 10
+# Short sentences right after the region's last paragraph ("Good luck and happy running!")
+# and headings right before its first one belong to the article.
+MAX_EDGE_EXTENSION = 3
+# The article resumes after an interruption of at most this many blocks (a heading, a caption,
+# an ad slot) when a paragraph of prose follows it.
+MAX_BRIDGE = 3
+# Items of a list introduced by a colon share their separators: "June 9 -- Arena, City",
+# "Squats: 3 x 10". Two items make a list.
+LIST_SEPARATOR = re.compile(r"\s(?:--|[–—-]|\|)\s|:\s|,")
+MIN_LIST_ITEMS = 2
+# Past the region's end, a run of up to this many short heading-like lines (the items of an
+# unbulleted list: "Warm-up", "Strides", "Cool-down") goes on if a sentence follows it.
+MAX_HEADING_RUN = 3
+# A paragraph this long said twice is a copy (a teaser, a page printed twice); a shorter line
+# may recur, up to MAX_RECURRENCES times (the questions of an interview with many guests, the
+# steps of a plan repeated for each day). Set on the development pages, whose gold bodies
+# repeat lines of up to 14 words.
+COPIED_PARAGRAPH_WORDS = 20
+MAX_RECURRENCES = 25
+# "The hamstrings bend it." is a sentence; "Sign up." is a button.
+MIN_SENTENCE_WORDS = 3
+# The last line of a dump cut mid-sentence ("Then s", "lift the heel off the gro"):
+# two words or more, with at least the stopword density of a terse list item.
+MIN_CUT_WORDS = 2
+
+
+def _block_score(block: TextBlock) -> float:
+    if not block.kept:
+        return -PATTERN_BLOCK_PENALTY
+    if block.cls == "good":
+        return block.length
+    if block.cls == "near_good":
+        return NEAR_GOOD_WEIGHT * block.length
+    if block.cls == "short":
+        written = block.kind in ("list_item", "table_row") or ends_sentence(block.text)
+        return -SHORT_STRUCTURED_PENALTY if written else -SHORT_BLOCK_PENALTY
+    return -block.length
+
+
+def main_region(blocks: list[TextBlock]) -> tuple[int, int]:
+    """Indices [start, end] of the contiguous run with the highest total score (Kadane)."""
+    best, best_span = 0.0, (0, -1)
+    total, start = 0.0, 0
+    for i, block in enumerate(blocks):
+        if total <= 0:
+            total, start = 0.0, i
+        total += _block_score(block)
+        if total > best:
+            best, best_span = total, (start, i)
+    start, end = best_span
+    if end < start:
+        return 0, len(blocks) - 1  # nothing scores as prose: judge every block on its own
+    return _extend_region(blocks, start, end)
+
+
+def _extend_region(blocks: list[TextBlock], start: int, end: int) -> tuple[int, int]:
+    taken = 0
+    while start > 0 and taken < MAX_EDGE_EXTENSION:
+        previous = blocks[start - 1]
+        if previous.kind == "title":
+            break  # what stands above the title is page header
+        if previous.kept and not (previous.kind == "heading" or previous.cls == "short"):
+            break
+        start -= 1
+        taken += previous.kept
+    while True:
+        reached = end
+        while reached + 1 < len(blocks) and _continues_article(blocks, reached + 1):
+            reached += 1
+        reached = _bridge(blocks, _introduced_list(blocks, reached))
+        if reached == end:
+            return start, end
+        end = reached
+
+
+def _introduced_list(blocks: list[TextBlock], end: int) -> int:
+    """A line ending in a colon ("Race calendar:", "You will need:") introduces a list: the lines
+    after it shaped like the first item (how they start and end, the first item's separators)
+    are its items, bulleted or not, and become list items. Returns the last item's index, or `end`."""
+    if not blocks[end].kept or not blocks[end].text.endswith(":") or end + 1 >= len(blocks):
+        return end
+    first = _shape(blocks[end + 1].text)
+    items = []
+    for block in blocks[end + 1 :]:
+        shape = _shape(block.text)
+        if not block.kept or block.zone_start or shape[:3] != first[:3] or not first[3] <= shape[3]:
+            break
+        items.append(block)
+    if len(items) < MIN_LIST_ITEMS:
+        return end
+    for block in items:
+        block.kind = "list_item"
+    return end + len(items)
+
+
+def _shape(text: str) -> tuple[bool, bool, bool, frozenset[str]]:
+    return (text[:1].isdigit(), text[:1].isupper(), ends_sentence(text), frozenset(LIST_SEPARATOR.findall(text)))
+
+
+def _bridge(blocks: list[TextBlock], end: int) -> int:
+    """The article goes on past a short interruption (a heading, a caption, an ad line) when
+    prose follows it: the index of that prose block, or `end` when none does."""
+    for j in range(end + 1, min(end + 2 + MAX_BRIDGE, len(blocks))):
+        block = blocks[j]
+        if block.zone_start or (block.kept and block.cls == "bad"):
+            return end
+        if block.kept and block.cls in ("good", "near_good") and ends_sentence(block.text):
+            return j
+    return end
+
+
+def _continues_article(blocks: list[TextBlock], i: int) -> bool:
+    """After the region's last paragraph, sentences and lists go on until boilerplate starts.
+
+    Articles often close with a chatty run of short lines ("There you have it.") that scores
+    below zero on its own; a zone marker, a bad block or a non-sentence line ends it.
+    """
+    block = blocks[i]
+    if not block.kept:  # a removed line or two (an ad slot, a caption); a row of buttons ends it
+        return not block.zone_start and _removed_run(blocks, i) <= MAX_BRIDGE
+    if block.cls == "bad":
+        return False
+    if block.kind == "heading":  # a heading, or a run of them, followed by its text
+        following = next((j for j in range(i + 1, len(blocks)) if blocks[j].kind != "heading"), None)
+        return following is not None and following - i <= MAX_HEADING_RUN and _is_sentence_like(blocks, following)
+    return _is_sentence_like(blocks, i)
+
+
+def _removed_run(blocks: list[TextBlock], i: int) -> int:
+    """How many removed blocks in a row end at block i."""
+    run = 0
+    while i - run >= 0 and not blocks[i - run].kept:
+        run += 1
+    return run
+
+
+def _is_sentence_like(blocks: list[TextBlock], i: int) -> bool:
+    block = blocks[i]
+    if not block.kept or block.cls == "bad":
+        return False
+    if block.kind == "list_item" or ends_sentence(block.text) or block.text.endswith(","):
+        return True
+    return i == len(blocks) - 1 and _cut_short(block)
+
+
+def _cut_short(block: TextBlock) -> bool:
+    """A dump that stops mid-sentence (an excerpt, a truncated save) ends inside the article: its
+    last word is in lower case ("lift the heel off the gro", "Then s"), where a closing
+    menu label ends in a capitalised word ("Share on Facebook", "Our Training Plans")."""
+    last_word = block.text.split()[-1]
+    cut = last_word[0].islower() and last_word[-1].isalnum()
+    return cut and block.n_words >= MIN_CUT_WORDS and block.stop_density >= TERSE_STOPWORDS
+
+
+def reclassify_in_region(blocks: list[TextBlock], start: int, end: int) -> None:
+    """jusText's second pass: short and near-good blocks take their class from their neighbours."""
+    region = blocks[start : end + 1]
+    for i, block in enumerate(region):
+        if not block.kept or block.cls == "good":
+            continue
+        before = _neighbour_class(region, i, -1)
+        after = _neighbour_class(region, i, +1)
+        if block.cls == "bad":
+            block.reason = "low_content"
+        elif block.kind == "heading":
+            if after == "bad" and not _content_follows(region, i):
+                block.reason = "low_content"
+        elif before == "bad" and after == "bad":
+            block.reason = "low_content"
+
+
+def _neighbour_class(region: list[TextBlock], i: int, step: int) -> str:
+    j = i + step
+    while 0 <= j < len(region):
+        block = region[j]
+        if block.kept and block.cls in ("good", "near_good", "bad"):
+            return "good" if block.cls != "bad" else "bad"
+        j += step
+    return "bad"
+
+
+def _content_follows(region: list[TextBlock], i: int) -> bool:
+    following = [b for b in region[i + 1 : i + 4] if b.kept]
+    return any(b.kind in ("list_item", "table_row", "paragraph") for b in following)
+
+
+def remove_duplicates(blocks: list[TextBlock], title: str | None = None) -> None:
+    """Paragraphs said before, a line repeated at once, and the title printed again."""
+    kept = [b for b in blocks if b.kept]
+    for i in duplicate_indices([(b.kind, b.text) for b in kept], title):
+        kept[i].reason = "duplicate"
+
+
+def duplicate_indices(items: list[tuple[str, str]], title: str | None = None) -> list[int]:
+    """Indices of the (kind, text) items that repeat: the same line again at once, the title
+    printed again, a paragraph of COPIED_PARAGRAPH_WORDS words or more said before (a page
+    printed twice), or a line past its MAX_RECURRENCES-th time. Shorter lines may recur within
+    the article: an interview's questions, "Hold for 30 seconds." after each exercise, section
+    headings. The HTML path applies the same rule to its blocks."""
+    counts: Counter[str] = Counter()
+    previous: str | None = None
+    title_key = word_key(title) if title else None
+    repeats = []
+    for i, (kind, text) in enumerate(items):
+        key = word_key(text)
+        counts[key] += 1
+        copied = kind != "heading" and counts[key] > 1 and len(key.split()) >= COPIED_PARAGRAPH_WORDS
+        if copied or counts[key] > MAX_RECURRENCES or key in (previous, title_key):
+            repeats.append(i)
+        previous = key
+    return repeats
+
+
+def second_look(blocks: list[TextBlock]) -> None:
+    """A dump that would keep nothing gets a second look: its sentences are kept.
+
+    The main-region search and its neighbour rules are built for pages, where the edges are
+    boilerplate; a short note of a few sentences has no neighbours and would come out empty.
+    Blocks a pattern named stay removed.
+    """
+    if any(b.kept for b in blocks):
+        return
+    for block in blocks:
+        if block.reason in ("low_content", "outside_main") and _is_sentence(block):
+            block.reason = None
+
+
+def _is_sentence(block: TextBlock) -> bool:
+    if block.cls in ("good", "near_good"):
+        return True
+    return block.cls == "short" and block.n_words >= MIN_SENTENCE_WORDS and ends_sentence(block.text)
