@@ -5,7 +5,7 @@ The spaCy pipeline is `spacy.blank("en")` plus registered components, in this or
 1. `muscle_ruler` and `muscle_abbreviation_ruler` - SpanRulers built from the lexicon: names
    match case-insensitively, abbreviations case-sensitively. They keep every candidate, overlaps
    included.
-2. `muscle_misspellings` - candidates for names with one misspelt word (edit distance 1).
+2. `muscle_misspellings` - candidates for names with one misspelt word (see `spelling`).
 3. `muscle_sense_guard` - drops candidates where a word's everyday sense is meant, using the
    guard patterns in `data/muscle_sense_guards.jsonl`; each drop keeps its guard id as reason.
 4. `muscle_abbreviation_definitions` - short forms that the text defines ("TLF, which stands
@@ -35,6 +35,7 @@ from spacy.util import filter_spans
 from pipeline.common.rules import DATA_DIR, PatternError, could_match, read_jsonl, required_words
 from pipeline.common.sentences import sentence_of, sentence_span, sentence_starts
 from pipeline.extract.lexicon import ABBREVIATION_FORMAT, MUSCLE_HEADS, Lexicon, load_lexicon, plural
+from pipeline.extract.muscle_lists import list_items
 from pipeline.extract.spelling import SpellingIndex, is_rare_word
 from pipeline.records import (
     FLAG_CATEGORY_ERROR,
@@ -257,8 +258,8 @@ class MisspellingRecovery:
                 continue
             span = Span(doc, start, end, label=MATCH_MISSPELLING, span_id=doc.vocab.strings[match_id])
             spans.append(span)
-            notes = ", ".join(f"{doc[i].text} -> {corrections[i]}" for i in fixed)
-            _notes(doc)[(start, end)] = f"misspelling corrected at edit distance 1: {notes}"
+            notes = ", ".join(f"{doc[i].text} -> {corrections[i]} ({self.spelling.how(doc[i].lower_)})" for i in fixed)
+            _notes(doc)[(start, end)] = f"misspelling corrected: {notes}"
         doc.spans[CANDIDATES] = spans
         return doc
 
@@ -498,6 +499,8 @@ class MuscleResolver:
         mentions = _merge_parentheticals(doc, mentions)
         mentions += self._ellipses(doc, mentions)
         mentions += self._coordinations(doc, mentions)
+        for start, end, muscle_id, note in list_items(doc, mentions, self.lexicon):
+            mentions.append(MentionMatch(start, end, muscle_id, MATCH_COORDINATED, note))
         doc._.muscle_mentions = sorted((finalise(doc, m, self.lexicon) for m in mentions), key=lambda m: m.start)
         doc.spans[MENTIONS] = [Span(doc, m.start, m.end, label=m.match_type, span_id=m.muscle_id) for m in mentions]
         return doc

@@ -49,12 +49,14 @@ STAGE_INPUTS: dict[str, dict[str, tuple[str, ...]]] = {
         "modules": (
             "extract/muscles.py",
             "extract/lexicon.py",
+            "extract/lexicon_merge.py",
+            "extract/muscle_lists.py",
             "extract/spelling.py",
             "common/sentences.py",
             "common/rules.py",
             "records.py",
         ),
-        "data": ("muscles.jsonl", "muscle_sense_guards.jsonl", "abbreviation_cues.jsonl"),
+        "data": ("muscles.jsonl", "muscles_uberon.jsonl", "muscle_sense_guards.jsonl", "abbreviation_cues.jsonl"),
         "libraries": ("spacy", "wordfreq"),
     },
     "claims": {
@@ -63,10 +65,11 @@ STAGE_INPUTS: dict[str, dict[str, tuple[str, ...]]] = {
             "extract/vocabulary.py",
             "common/sentences.py",
             "extract/lexicon.py",
+            "extract/lexicon_merge.py",
             "common/rules.py",
             "records.py",
         ),
-        "data": ("claim_vocabulary.jsonl", "claim_cues.jsonl", "muscles.jsonl"),
+        "data": ("claim_vocabulary.jsonl", "claim_cues.jsonl", "muscles.jsonl", "muscles_uberon.jsonl"),
         "libraries": ("spacy",),
     },
 }
