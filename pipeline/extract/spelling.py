@@ -27,6 +27,12 @@ MIN_FUZZY_LENGTH = 6
 # ("gluteus medium") the other words are context enough and the check is skipped.
 MAX_ZIPF_SINGLE_WORD = 1.5
 
+# Only lexicon words rarer than this (wordfreq Zipf 4.0, about once per 100,000 words) are
+# corrected towards: a slip of "quadriceps" or "medius" is worth undoing, but "ground" read as
+# "around" or "interval" as "internal" (words of longer lexicon names) only costs time and
+# invites false matches. Common words are rarely the misspelt part of a muscle name.
+MAX_ZIPF_TARGET = 4.0
+
 # Long Latin names take more than one edit: a word of at least LONG_WORD_LENGTH letters may be
 # up to one edit per LETTERS_PER_EDIT letters of the name away, if it starts and ends with the
 # same AFFIX_LENGTH letters and is itself not an English word. The affixes keep apart names that
@@ -91,13 +97,13 @@ class SpellingIndex:
 
     def __init__(self, vocabulary: frozenset[str]) -> None:
         self.vocabulary = vocabulary
+        self._targets = frozenset(w for w in vocabulary if len(w) >= MIN_FUZZY_LENGTH and _zipf(w) < MAX_ZIPF_TARGET)
         self._index: dict[str, set[str]] = defaultdict(set)
         self._by_affixes: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for word in sorted(vocabulary):
-            if len(word) >= MIN_FUZZY_LENGTH:
-                self._index[word].add(word)
-                for deleted in _deletes(word):
-                    self._index[deleted].add(word)
+        for word in sorted(self._targets):
+            self._index[word].add(word)
+            for deleted in _deletes(word):
+                self._index[deleted].add(word)
             if len(word) >= LONG_WORD_LENGTH:
                 self._by_affixes[(word[:AFFIX_LENGTH], word[-AFFIX_LENGTH:])].append(word)
         self._cache: dict[str, tuple[str, str] | None] = {}
@@ -151,7 +157,7 @@ class SpellingIndex:
         splits = [
             (word[:i], word[i:])
             for i in range(GLUED_HEAD_LENGTH, len(word) - GLUED_TAIL_LENGTH + 1)
-            if word[:i] in self.vocabulary and _is_common_word(word[i:])
+            if word[:i] in self._targets and _is_common_word(word[i:])
         ]
         if len(splits) != 1:
             return None
@@ -159,15 +165,16 @@ class SpellingIndex:
         return head, f"glued to '{tail}'"
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
 def is_rare_word(word: str) -> bool:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en") < MAX_ZIPF_SINGLE_WORD
+    return _zipf(word) < MAX_ZIPF_SINGLE_WORD
 
 
-@lru_cache(maxsize=4096)
 def _is_common_word(word: str) -> bool:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en") >= GLUED_TAIL_ZIPF
+    return _zipf(word) >= GLUED_TAIL_ZIPF

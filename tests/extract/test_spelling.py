@@ -8,7 +8,16 @@ from pipeline.extract.spelling import SpellingIndex, edit_distance, is_rare_word
 
 VOCABULARY = frozenset({"quadriceps", "brachii", "peroneal", "flexors", "abductor", "adductor", "calves", "the"})
 LATIN = frozenset(
-    {"semitendinosus", "semimembranosus", "semispinalis", "dorsiflexors", "plantarflexors", "medius", "shoulder"}
+    {
+        "semitendinosus",
+        "semimembranosus",
+        "semispinalis",
+        "dorsiflexors",
+        "plantarflexors",
+        "medius",
+        "soleus",
+        "shoulder",
+    }
 )
 
 
@@ -35,6 +44,12 @@ def test_levenshtein_at_most_one(a, b, expected):
 )
 def test_one_edit_typos_are_corrected(typo, fixed):
     assert SpellingIndex(VOCABULARY).correct(typo) == fixed
+
+
+def test_common_words_are_never_targets():
+    index = SpellingIndex(frozenset({"around", "internal", "medius"}))
+    assert index.correct("ground") is None and index.correct("interval") is None
+    assert index.correct("medium") == "medius"
 
 
 def test_short_words_known_words_and_ties_are_never_corrected():
@@ -85,13 +100,14 @@ def test_long_words_with_other_endings_or_too_many_edits_are_left_alone():
     assert index.correct("semixxxxxxxxosus") is None  # too far from any name
 
 
-@pytest.mark.parametrize("glued, head", [("mediuswhich", "medius"), ("shoulderthe", "shoulder")])
+@pytest.mark.parametrize("glued, head", [("mediuswhich", "medius"), ("soleusthe", "soleus")])
 def test_a_lexicon_word_glued_to_a_common_word_is_split(glued, head):
     assert SpellingIndex(LATIN).correction(glued) == (head, f"glued to '{glued[len(head) :]}'")
 
 
-def test_suffixes_and_rare_tails_are_not_glued_words():
+def test_suffixes_rare_tails_and_common_heads_are_not_glued_words():
     index = SpellingIndex(LATIN)
-    assert index.correct("shouldered") is None  # "-ed" is a suffix, not a word
+    assert index.correct("soleused") is None  # "-ed" is a suffix, not a word
+    assert index.correct("shoulderthe") is None  # only rare lexicon words are corrected towards
     assert index.correct("medius") is None  # already a word of the vocabulary
     assert index.correct("mediusqxz") is None  # the tail is no English word
