@@ -65,12 +65,11 @@ def main() -> int:
     updated = [with_ids(e, lookup(e, index)) for e in entries]
     changed = [e["id"] for e, u in zip(entries, updated, strict=True) if e != u]
     missing = [u["id"] for u in updated if "uberon_id" not in u]
+    if not args.check:  # written before the report, so that a closed stdout cannot lose it
+        LEXICON.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in updated), encoding="utf-8")
     print(f"{len(updated)} entries, {len(updated) - len(missing)} with UBERON IDs, {len(changed)} changed")
     print("without an UBERON term:", ", ".join(missing))
-    if args.check:
-        return 1 if changed else 0
-    LEXICON.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in updated), encoding="utf-8")
-    return 0
+    return 1 if args.check and changed else 0
 
 
 if __name__ == "__main__":
