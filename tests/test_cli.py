@@ -134,7 +134,7 @@ def test_run_writes_mentions_and_the_lexicon_table(tmp_path, raw_dir, capsys):
     assert {m["muscle_id"] for m in mentions} <= set(muscles)
     mentioned = {m["muscle_id"] for m in mentions}
     assert all((row["n_mentions"] > 0) == (row["muscle_id"] in mentioned) for row in muscles.values())
-    assert muscles["rectus_femoris"]["member_of"] == ["hip_flexors", "knee_extensors", "quadriceps"]
+    assert {"hip_flexors", "knee_extensors", "quadriceps"} <= set(muscles["rectus_femoris"]["member_of"])
     assert not (out / "claims.parquet").exists()  # `muscles` stops before claims, as its help says
     stats = json.loads((out / "stats.json").read_text())["muscles"]
     assert stats["mentions"] == len(mentions)

@@ -3,7 +3,8 @@
     python tools/lexicon_ids.py ../shared/reference/uberon-musculoskeletal.obo [--check]
 
 An entry is looked up by its `uberon_label` if it has one, else by its name and then its
-synonyms, against each UBERON term's name and EXACT synonyms. The OBO file itself is not part of
+synonyms, against each UBERON term's name and EXACT synonyms. An entry the ontology lacks keeps
+the IDs it has (an FMA ID entered by hand, say). The OBO file itself is not part of
 the project; the IDs it gives are written into `pipeline/data/muscles.jsonl`. With --check the
 file is left alone and the command fails if any stored ID differs from the ontology's.
 """
@@ -42,8 +43,12 @@ def lookup(entry: dict, index: dict[str, OboTerm]) -> OboTerm | None:
 
 
 def with_ids(entry: dict, term: OboTerm | None) -> dict:
-    ids = {"uberon_id": term.id if term else None, "fma_id": term.fma_id if term else None}
-    merged = {k: v for k, v in entry.items() if k not in ids}
+    """The entry with the term's IDs; without a term, the IDs it has (from FMA, say) stay."""
+    if term is None:
+        ids = {k: entry[k] for k in ("uberon_id", "fma_id") if k in entry}
+    else:
+        ids = {"uberon_id": term.id, "fma_id": term.fma_id}
+    merged = {k: v for k, v in entry.items() if k not in ("uberon_id", "fma_id")}
     merged.update({k: v for k, v in ids.items() if v})
     ordered = {k: merged[k] for k in KEY_ORDER if k in merged}
     ordered.update({k: v for k, v in merged.items() if k not in ordered})
@@ -60,12 +65,11 @@ def main() -> int:
     updated = [with_ids(e, lookup(e, index)) for e in entries]
     changed = [e["id"] for e, u in zip(entries, updated, strict=True) if e != u]
     missing = [u["id"] for u in updated if "uberon_id" not in u]
+    if not args.check:  # written before the report, so that a closed stdout cannot lose it
+        LEXICON.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in updated), encoding="utf-8")
     print(f"{len(updated)} entries, {len(updated) - len(missing)} with UBERON IDs, {len(changed)} changed")
     print("without an UBERON term:", ", ".join(missing))
-    if args.check:
-        return 1 if changed else 0
-    LEXICON.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in updated), encoding="utf-8")
-    return 0
+    return 1 if args.check and changed else 0
 
 
 if __name__ == "__main__":

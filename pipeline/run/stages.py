@@ -63,12 +63,13 @@ STAGES: tuple[Stage, ...] = (
         modules=(
             "extract/muscles/",
             "extract/lexicon.py",
+            "extract/lexicon_merge.py",
             "extract/spelling.py",
             "extract/registry.py",
             "common/",
             "records.py",
         ),
-        data=("muscles.jsonl", "muscle_sense_guards.jsonl", "abbreviation_cues.jsonl"),
+        data=("muscles.jsonl", "muscles_uberon.jsonl", "muscle_sense_guards.jsonl", "abbreviation_cues.jsonl"),
         libraries=("spacy", "wordfreq"),
     ),
     Stage(
@@ -79,7 +80,7 @@ STAGES: tuple[Stage, ...] = (
         ("documents", "blocks", "mentions", "muscles", "claims", "vocabulary"),
         per_document=True,
         modules=("extract/", "common/", "records.py"),
-        data=("vocabulary/", "claim_cues.jsonl", "muscles.jsonl"),
+        data=("vocabulary/", "claim_cues.jsonl", "muscles.jsonl", "muscles_uberon.jsonl"),
         libraries=("spacy",),
     ),
     Stage(

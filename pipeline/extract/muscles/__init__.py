@@ -5,12 +5,13 @@ The spaCy pipeline is `spacy.blank("en")` plus registered components, in this or
 1. `muscle_ruler` and `muscle_abbreviation_ruler` - SpanRulers built from the lexicon: names
    match case-insensitively, abbreviations case-sensitively. They keep every candidate, overlaps
    included.
-2. `muscle_misspellings` (`misspellings.py`) - candidates for names with one misspelt word.
+2. `muscle_misspellings` (`misspellings.py`) - candidates for names with one misspelt word (see
+   `spelling`).
 3. `muscle_sense_guard` (`guards.py`) - drops candidates where a word's everyday sense is meant;
    each drop keeps its guard id as reason.
 4. `muscle_abbreviation_definitions` (`abbreviations.py`) - short forms that the text defines.
 5. `muscle_resolver` (`resolver.py`) - longest match wins; heads, ellipses, coordinations;
-   structures called muscles.
+   list items ("the glutes, back and hamstrings", `lists.py`); structures called muscles.
 
 Each component gets its lexicon through its config (`{"@misc": "curate.lexicon.v1", "path": ...}`).
 `document.py` builds the pipeline and runs it over one document's blocks.

@@ -58,7 +58,7 @@ class MisspellingRecovery:
                 continue
             span = Span(doc, start, end, label=MATCH_MISSPELLING, span_id=doc.vocab.strings[match_id])
             spans.append(span)
-            notes = ", ".join(f"{doc[i].text} -> {corrections[i]}" for i in fixed)
-            notes_of(doc)[(start, end)] = f"misspelling corrected at edit distance 1: {notes}"
+            notes = ", ".join(f"{doc[i].text} -> {corrections[i]} ({self.spelling.how(doc[i].lower_)})" for i in fixed)
+            notes_of(doc)[(start, end)] = f"misspelling corrected: {notes}"
         doc.spans[CANDIDATES] = spans
         return doc

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.extract.lexicon import MUSCLE_HEADS, Lexicon, plural
+from pipeline.extract.muscles.lists import list_items
 from pipeline.extract.muscles.misspellings import LEXICON
 from pipeline.extract.muscles.spans import CANDIDATES, MENTIONS, MentionMatch, doc_text, notes_of
 from pipeline.records import (
@@ -91,6 +92,8 @@ class MuscleResolver:
         mentions = _merge_parentheticals(doc, mentions)
         mentions += self._ellipses(doc, mentions)
         mentions += self._coordinations(doc, mentions)
+        for start, end, muscle_id, note in list_items(doc, mentions, self.lexicon):
+            mentions.append(MentionMatch(start, end, muscle_id, MATCH_COORDINATED, note))
         doc._.muscle_mentions = sorted((finalise(doc, m, self.lexicon) for m in mentions), key=lambda m: m.start)
         doc.spans[MENTIONS] = [Span(doc, m.start, m.end, label=m.match_type, span_id=m.muscle_id) for m in mentions]
         return doc
