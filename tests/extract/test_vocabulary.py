@@ -78,6 +78,11 @@ def test_canonical_names_keep_the_modifiers_that_make_a_different_object(objects
         ("bent-knee calf raises", "exercise", "seated_calf_raise"),
         ("single-leg calf raises", "exercise", "calf_raise"),
         ("eccentric heel drops", "exercise", "heel_drop"),
+        ("single-leg quarter squats", "exercise", "single_leg_squat"),
+        ("quarter squats", "exercise", "squat"),
+        ("reverse Nordics", "exercise", "reverse_nordic"),
+        ("prone straight leg raises", "exercise", "prone_hip_extension"),
+        ("the abdominal drawing-in manoeuvre", "exercise", "abdominal_drawing_in"),
         ("Bulgarian split squats", "exercise", "bulgarian_split_squat"),
         ("split squats", "exercise", "split_squat"),
         ("single-leg decline squats", "exercise", "decline_squat"),
@@ -169,6 +174,8 @@ def test_broadened_vocabularies_name_exercises_stretches_and_injuries(objects, t
         ("CECS", "compartment_syndrome"),
         ("SI joint pain", "si_joint_dysfunction"),
         ("LBP", "lower_back_pain"),
+        ("ADIM", "abdominal_drawing_in"),
+        ("EIMD", "exercise_induced_muscle_damage"),
     ],
 )
 def test_abbreviations_name_their_object(objects, text, object_id):
