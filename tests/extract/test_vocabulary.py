@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+import spacy
+from spacy.matcher import PhraseMatcher
 
 from pipeline.extract.lexicon import plural
 from pipeline.extract.vocabulary import OBJECTS, VOCABULARIES, VocabularyError, build_object_nlp, load_vocabulary
@@ -228,6 +230,21 @@ def test_every_exercise_stretch_and_injury_phrase_names_its_own_entry_alone():
             if found != [(0, len(doc), entry.vocabulary, entry.id)]:
                 wrong.append((entry.key, form, found))
     assert wrong == []
+
+
+def test_every_exercise_stretch_and_injury_exclusion_holds_one_of_its_phrases():
+    # An exclusion drops a match inside it; one that holds none of its entry's phrases is a typo.
+    vocabulary = load_vocabulary()
+    nlp = spacy.blank("en")
+    dead = []
+    for entry in vocabulary.entries.values():
+        if entry.vocabulary not in ("exercise", "stretch", "injury"):
+            continue
+        matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        forms = {form for phrase in entry.phrases for form in (phrase.lower(), plural(phrase.lower()))}
+        matcher.add(entry.id, list(nlp.tokenizer.pipe(forms)))
+        dead += [(entry.key, text) for text in entry.exclude if not matcher(nlp.make_doc(text))]
+    assert dead == []
 
 
 def test_a_word_inside_a_longer_object_of_another_vocabulary_is_not_an_object(objects):
