@@ -18,14 +18,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from muscles import corpora, parse_args  # noqa: E402
 
 from pipeline.extract.claims import ClaimExtractor, extract_claims  # noqa: E402
-from pipeline.extract.muscles import RecognitionStats, build_muscle_nlp, cached_lexicon, recognise_document  # noqa: E402
+from pipeline.extract.lexicon import cached_lexicon  # noqa: E402
+from pipeline.extract.muscles import RecognitionStats, build_muscle_nlp, recognise_document  # noqa: E402
+from pipeline.extract.vocabulary import cached_vocabulary  # noqa: E402
 from pipeline.records import Block  # noqa: E402
 
 
 def main() -> None:
     args = parse_args(__doc__, 200_000)
-    nlp, lexicon = build_muscle_nlp(), cached_lexicon("")
-    extractor = ClaimExtractor()
+    lexicon = cached_lexicon()
+    nlp = build_muscle_nlp(lexicon)
+    extractor = ClaimExtractor(lexicon, cached_vocabulary())
     print(f"{'corpus':<18} {'docs':>6} {'words':>9} {'claims w/s':>11} {'claims':>8}")
     for name, base in corpora(args.data).items():
         base_words = sum(len(text.split()) for doc in base for text in doc)

@@ -24,7 +24,8 @@ from pathlib import Path
 import spacy
 import trafilatura
 
-from pipeline.extract.muscles import RecognitionStats, build_muscle_nlp, cached_lexicon, recognise_document
+from pipeline.extract.lexicon import cached_lexicon
+from pipeline.extract.muscles import RecognitionStats, build_muscle_nlp, recognise_document
 from pipeline.ingest.read import discover, ingest
 from pipeline.records import Block
 from pipeline.strip.html import strip_boilerplate
@@ -70,7 +71,8 @@ def corpora(data: Path) -> dict[str, list[list[str]]]:
 
 def main() -> None:
     args = parse_args(__doc__, 300_000)
-    nlp, lexicon = build_muscle_nlp(), cached_lexicon("")
+    lexicon = cached_lexicon()
+    nlp = build_muscle_nlp(lexicon)
     recognise_document(nlp, lexicon, [Block("warm", 0, "paragraph", "The quadraceps.")], RecognitionStats())
     tokenizer = spacy.blank("en")
     print(

@@ -98,15 +98,18 @@ def slug(text: str) -> str:
 def candidate_spans(doc: Doc, heads: HeadNouns, taken: list[Span], compounds: frozenset[str]) -> list[Span]:
     """Candidate objects in a doc: phrases ending in a head noun that no object in `taken` covers.
 
+    An object of any vocabulary covering the head wins: "hamstring pull" is the injury it names,
+    not an exercise with the head "pull", and "low lunge" the stretch, not a kind of lunge.
+
     Each span's `kb_id_` holds the candidate's name; `compounds` are one-word names the
     vocabularies use, so "dead lift" is named "deadlift".
     """
     found = []
-    covered = {(span.label_, i) for span in taken for i in range(span.start, span.end)}
+    covered = {i for span in taken for i in range(span.start, span.end)}
     for token in doc:
         for vocabulary, forms in heads.by_vocabulary.items():
             head = forms.get(token.lower_)
-            if head is None or (vocabulary, token.i) in covered:
+            if head is None or token.i in covered:
                 continue
             if token.i + 1 < len(doc) and doc[token.i + 1].lower_ in OBJECT_WORDS:
                 continue  # a verb with its object, not a name
@@ -115,9 +118,18 @@ def candidate_spans(doc: Doc, heads: HeadNouns, taken: list[Span], compounds: fr
                 continue  # a bare head ("pain", "squat") names nothing in particular
             if any(t.lower_ in POINTERS for t in doc[max(0, start - 2) : start]):
                 continue  # "this yoga pose" points back at a name given before
+            if _subject_and_verb(doc, start, token.i, head):
+                continue
             name = candidate_name(Span(doc, start, token.i + 1), compounds)
             found.append(Span(doc, start, token.i + 1, label=vocabulary, span_id=slug(name), kb_id=name))
     return found
+
+
+def _subject_and_verb(doc: Doc, start: int, head: int, singular_head: str) -> bool:
+    """'Your hamstrings stretch as ...': a determiner, a plural noun and a head in its bare form
+    are a subject and its verb; names put the body part in the singular ('hamstring stretch')."""
+    before, last = doc[start - 1].lower_ if start else "", doc[head - 1].lower_
+    return before in OBJECT_WORDS and doc[head].lower_ == singular_head and singular(last) != last
 
 
 def candidate_name(span: Span, compounds: frozenset[str] = frozenset()) -> str:

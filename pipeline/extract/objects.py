@@ -184,9 +184,11 @@ class ObjectPatterns:
                 for other in kept
             )
         ]
+        # An excluded phrase ("the calf raise test") is no candidate name either.
+        taken = kept + [Span(doc, start, end) for _, start, end in excluded]
         candidates = [
             span
-            for span in filter_spans(candidate_spans(doc, self.heads, kept, self.compounds))
+            for span in filter_spans(candidate_spans(doc, self.heads, taken, self.compounds))
             if f"{span.label_}:{span.id_}" not in self.known
         ]
         doc.spans[OBJECTS] = sorted(kept + candidates, key=lambda span: (span.start, span.label_))
@@ -209,7 +211,7 @@ def build_object_nlp(vocabulary: Vocabulary, lexicon_path: Path | None = None) -
         [
             {"label": entry.vocabulary, "pattern": form, "id": entry.id}
             for entry in vocabulary.entries.values()
-            for form in phrase_forms(entry.phrases)
+            for form in phrase_forms(entry.phrases, vocabulary.splits)
         ]
     )
     nlp.add_pipe(

@@ -11,7 +11,7 @@ every file; the object ruler is built from them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import spacy
@@ -55,6 +55,12 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self.entries)
 
+    @cached_property
+    def splits(self) -> dict[str, str]:
+        """One-word names that some entry also lists split in two: {"deadlift": "dead lift"}."""
+        phrases = {p.lower() for entry in self.entries.values() for p in entry.phrases}
+        return {p.replace(" ", ""): p for p in phrases if p.count(" ") == 1 and p.replace(" ", "") in phrases}
+
 
 VOCABULARY_KEYS = {"id": str, "label": str, "phrases": list}
 OPTIONAL_KEYS = {"vocabulary": str, "rules": list, "patterns": list, "exclude": list, "note": str}
@@ -76,7 +82,6 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
         raise VocabularyError(f"{path}: {unknown} are not vocabularies (one of {', '.join(VOCABULARIES)})")
     classes = _load_classes(path / CLASSES_FILE)
     entries: dict[str, VocabularyEntry] = {}
-    owner: dict[tuple[str, str], str] = {}
     matcher = Matcher(spacy.blank("en").vocab, validate=True)
     for name, file in files.items():
         try:
@@ -87,13 +92,22 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
             entry = _entry(row, name, file, classes, matcher)
             if entry.key in entries:
                 raise VocabularyError(f"{file.name}: '{entry.id}': duplicate id in vocabulary '{name}'")
-            for phrase in phrase_forms(entry.phrases):
-                previous = owner.setdefault((name, phrase), entry.id)
-                if previous != entry.id:
-                    raise VocabularyError(f"{file.name}: '{entry.id}': phrase '{phrase}' also names '{previous}'")
             entries[entry.key] = entry
     digest = short_hash(b"".join(f.name.encode() + f.read_bytes() for f in sorted(path.glob("*.jsonl"))))
-    return Vocabulary(entries=entries, path=path, digest=digest)
+    vocabulary = Vocabulary(entries=entries, path=path, digest=digest)
+    _check_one_owner(vocabulary, files)
+    return vocabulary
+
+
+def _check_one_owner(vocabulary: Vocabulary, files: dict[str, Path]) -> None:
+    """No form of a phrase (spelling variants and plurals included) names two entries of a vocabulary."""
+    owner: dict[tuple[str, str], str] = {}
+    for entry in vocabulary.entries.values():
+        for phrase in phrase_forms(entry.phrases, vocabulary.splits):
+            previous = owner.setdefault((entry.vocabulary, phrase), entry.id)
+            if previous != entry.id:
+                where = files[entry.vocabulary].name
+                raise VocabularyError(f"{where}: '{entry.id}': phrase '{phrase}' also names '{previous}'")
 
 
 def _load_classes(path: Path) -> dict[str, list[str]]:
@@ -134,13 +148,34 @@ def _entry(row: dict, name: str, file: Path, classes: dict[str, list[str]], matc
     )
 
 
-def phrase_forms(phrases: tuple[str, ...]) -> list[str]:
-    forms = []
+# Number words that writers also print as fractions ("single leg 1/4 squat", "½ kneeling").
+FRACTIONS = {"quarter": ("1/4", "¼"), "half": ("1/2", "½")}
+
+
+def phrase_forms(phrases: tuple[str, ...], splits: dict[str, str] | None = None) -> list[str]:
+    """Every form a phrase is matched in: as listed, its spelling variants, and their plurals."""
+    forms: list[str] = []
     for phrase in phrases:
-        for form in (phrase.lower(), plural(phrase.lower())):
-            if form not in forms:
-                forms.append(form)
+        for spelling in spelling_variants(phrase.lower(), splits or {}):
+            for form in (spelling, plural(spelling)):
+                if form not in forms:
+                    forms.append(form)
     return forms
+
+
+def spelling_variants(phrase: str, splits: dict[str, str]) -> list[str]:
+    """A phrase and the spellings writers use for it interchangeably: a one-word name split as
+    the vocabulary splits it elsewhere ("romanian dead lift"), a number word as a fraction and,
+    in a phrase of several words, a hyphenated word spaced ("single leg calf raise"). A phrase
+    of one hyphenated word keeps its hyphen: "push up" is as often a movement as the exercise."""
+    variants = [phrase]
+    for word in phrase.split(" "):
+        for other in (splits.get(word), *FRACTIONS.get(word, ())):
+            if other:
+                variants += [v.replace(word, other) for v in variants]
+    if " " in phrase:
+        variants += [v.replace("-", " ") for v in variants if "-" in v]
+    return list(dict.fromkeys(variants))
 
 
 def cached_vocabulary(path: str | Path | None = None) -> Vocabulary:

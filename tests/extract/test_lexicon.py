@@ -314,7 +314,9 @@ def test_the_names_running_writing_uses_resolve_to_the_right_kind(lexicon, phras
 def test_the_external_rotators_hold_the_deep_six_and_the_core_holds_its_deep_stabilisers(lexicon):
     assert lexicon.leaves("deep_six") < lexicon.leaves("hip_external_rotators")
     assert "gluteus_maximus" in lexicon.leaves("hip_external_rotators")
-    assert {"transversus_abdominis", "multifidus", "diaphragm"} | lexicon.leaves("pelvic_floor") <= lexicon.leaves("core")
+    assert {"transversus_abdominis", "multifidus", "diaphragm"} | lexicon.leaves("pelvic_floor") <= lexicon.leaves(
+        "core"
+    )
     assert lexicon.leaves("posterior_chain") >= lexicon.leaves("hamstrings") | lexicon.leaves("calves")
 
 
