@@ -125,6 +125,28 @@ def candidate_spans(doc: Doc, heads: HeadNouns, taken: list[Span], compounds: fr
     return found
 
 
+# Vocabularies whose names a muscle may open: "soleus wall sit", "psoas march".
+PREFIXED_VOCABULARIES = ("exercise", "stretch")
+
+
+def muscle_prefixed(doc: Doc, kept: list[Span], muscle_words: frozenset[str], compounds: frozenset[str]) -> list[Span]:
+    """Known exercises and stretches that a muscle's name opens, as longer candidate names.
+
+    "Soleus Wall Sit" is the wall sit done for the soleus; writers and readers call it by the
+    whole name, so it becomes a candidate term the reviewer can accept, keeping the muscle word.
+    """
+    inside = {i for span in kept for i in range(span.start, span.end)}
+    found = []
+    for span in kept:
+        before = span.start - 1
+        if span.label_ not in PREFIXED_VOCABULARIES or before < 0 or before in inside:
+            continue
+        if doc[before].lower_ in muscle_words:
+            name = candidate_name(Span(doc, before, span.end), compounds)
+            found.append(Span(doc, before, span.end, label=span.label_, span_id=slug(name), kb_id=name))
+    return found
+
+
 def _subject_and_verb(doc: Doc, start: int, head: int, singular_head: str) -> bool:
     """'Your hamstrings stretch as ...': a determiner, a plural noun and a head in its bare form
     are a subject and its verb; names put the body part in the singular ('hamstring stretch')."""

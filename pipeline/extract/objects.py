@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.common.rules import could_match, required_words
-from pipeline.extract.candidates import CANDIDATES, HeadNouns, candidate_spans
+from pipeline.extract.candidates import CANDIDATES, HeadNouns, candidate_spans, muscle_prefixed
 from pipeline.extract.lexicon import Lexicon
 from pipeline.extract.registry import lexicon_config, vocabulary_config
 from pipeline.extract.vocabulary import Vocabulary, phrase_forms
@@ -34,7 +34,16 @@ def make_object_patterns(
     nlp: Language, name: str, vocabulary: Vocabulary, lexicon: Lexicon, heads_path: str | None
 ) -> ObjectPatterns:
     path = Path(heads_path) if heads_path else vocabulary.path / HEADS_FILE
-    return ObjectPatterns(nlp, vocabulary, HeadNouns.load(path, lexicon.words))
+    return ObjectPatterns(nlp, vocabulary, HeadNouns.load(path, lexicon.words), muscle_words(lexicon))
+
+
+def muscle_words(lexicon: Lexicon) -> frozenset[str]:
+    """One-word names of muscles and groups ("soleus", "glutes", "quad"): words that can open an exercise's name."""
+    return frozenset(
+        term.text.lower()
+        for term in lexicon.terms
+        if not term.case_sensitive and term.text.isalpha() and lexicon[term.muscle_id].kind != "structure"
+    )
 
 
 HEADS_FILE = "heads.jsonl"
@@ -122,9 +131,12 @@ class ObjectPatterns:
     they are listed again in `doc.spans[CANDIDATES]`, so the claim rules can tell them apart.
     """
 
-    def __init__(self, nlp: Language, vocabulary: Vocabulary, heads: HeadNouns) -> None:
+    def __init__(
+        self, nlp: Language, vocabulary: Vocabulary, heads: HeadNouns, muscle_words: frozenset[str] = frozenset()
+    ) -> None:
         self.ellipses = Ellipses(vocabulary)
         self.heads = heads
+        self.muscle_words = muscle_words
         self.known = {key for key in vocabulary.entries}
         self.compounds = frozenset(
             p.lower() for e in vocabulary.entries.values() for p in e.phrases if " " not in p and "-" not in p
@@ -184,9 +196,15 @@ class ObjectPatterns:
                 for other in kept
             )
         ]
+        prefixed = [
+            span
+            for span in muscle_prefixed(doc, kept, self.muscle_words, self.compounds)
+            if f"{span.label_}:{span.id_}" not in self.known
+        ]
+        kept = [span for span in kept if not any(p.end == span.end and p.label_ == span.label_ for p in prefixed)]
         # An excluded phrase ("the calf raise test") is no candidate name either.
-        taken = kept + [Span(doc, start, end) for _, start, end in excluded]
-        candidates = [
+        taken = kept + prefixed + [Span(doc, start, end) for _, start, end in excluded]
+        candidates = prefixed + [
             span
             for span in filter_spans(candidate_spans(doc, self.heads, taken, self.compounds))
             if f"{span.label_}:{span.id_}" not in self.known

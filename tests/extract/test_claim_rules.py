@@ -41,6 +41,7 @@ def triples(claims, relation=None):
         ("The soleus is one of the calf muscles.", {"soleus"}),
         ("The scalenes consist of three pairs of neck muscles: scalenus anterior and scalenus medius.", None),
         ("Strengthen the hamstrings and the soleus on the same day.", set()),
+        ("Hill sprints load the posterior chain, hamstrings, glutes and lower back.", set()),
     ],
 )
 def test_members_joined_by_a_cue_in_either_order(claims_of, text, members):
@@ -148,3 +149,47 @@ def test_a_subordinate_clause_has_its_own_subject(claims_of):
     assert ("calves", "running_role", "propulsion") in triples(claims)
     assert ("hamstrings", "running_role", "propulsion") not in triples(claims)
     assert ("hamstrings", "action", "knee_flexion") in triples(claims)
+
+
+def test_a_coordinated_clause_has_its_own_subject(claims_of):
+    claims = claims_of("The calf muscles sit behind the shin, and the tibialis anterior is the main ankle flexor.")
+    assert {c.muscle_id for c in claims if c.object_id == "ankle_dorsiflexion"} == {"tibialis_anterior"}
+
+
+def test_a_list_of_muscles_with_an_oxford_comma_is_one_subject(claims_of):
+    claims = claims_of("The gluteus maximus, and the hamstrings extend the hip.")
+    assert {c.muscle_id for c in claims if c.object_id == "hip_extension"} == {"gluteus_maximus", "hamstrings"}
+
+
+def test_a_group_renamed_by_its_member_is_not_a_second_subject(claims_of):
+    claims = claims_of("A strong hip flexor muscle, the psoas, draws the thigh up.")
+    assert {c.muscle_id for c in claims if c.relation == "action"} == {"psoas_major"}
+
+
+def test_under_an_exercise_item_this_is_the_exercise(claims_of):
+    claims = claims_of(
+        "The hamstrings and glutes drive the hip.",
+        ("list_item", "Single-Leg Calf Raise"),
+        "This is good for calf strength and balance on the run.",
+    )
+    assert ("calves", "exercise", "calf_raise") in triples(claims)
+    assert not {c for c in claims if c.relation == "running_role" and c.muscle_id in ("hamstrings", "gluteals")}
+
+
+def test_a_muscle_opening_a_known_exercise_name_makes_a_longer_candidate(claims_of):
+    claims = claims_of(
+        "Here are two exercises to strengthen your soleus.",
+        ("heading", "Soleus Wall Sit"),
+        "Glute bridges work the hamstrings.",
+    )
+    assert ("soleus", "exercise", "soleus_wall_sit") in triples(claims)
+    assert [c.candidate for c in claims if c.object_id == "soleus_wall_sit"] == [True]
+    assert ("hamstrings", "exercise", "glute_bridge") in triples(claims)  # the muscle word inside a known name
+
+
+def test_while_opens_a_clause_whose_exercises_are_its_own(claims_of):
+    claims = claims_of("Squats build the quadriceps, while hamstring curls are best for the hamstrings.")
+    assert triples(claims, "exercise") == {
+        ("quadriceps", "exercise", "squat"),
+        ("hamstrings", "exercise", "hamstring_curl"),
+    }

@@ -21,10 +21,12 @@ CLAUSE_BREAK = re.compile(r";|,? while (?!also\b|\w+ing\b)|,? whereas |,? but (?
 # A subordinate clause with a subject of its own: "... as the calf muscles push off". It starts a
 # clause only where a muscle is named within the next few words (so "act as the main shock
 # absorbers" does not).
-SUBORDINATE = re.compile(r"\b(?:as|when|once|because|since|until|so that)\s+(?:the |your |their |its )?", re.I)
+SUBORDINATE = re.compile(r"\b(?:as|when|while|once|because|since|until|so that)\s+(?:the |your |their |its )?", re.I)
 SUBORDINATE_REACH = 25
 # ", and the tibialis anterior is ...": a second clause with its own subject, once the first has
 # said something (named an object) of its own.
+# Words after a muscle that make its own clause before ", and the ...": "extend the foot".
+MIN_PREDICATE_WORDS = 2
 COORDINATE = re.compile(r",\s+(?:and|but|whereas)\s+(?:the |your |their |its )?", re.I)
 # "While the calves push off, the peroneus longus ...": the main clause after an opening subordinate one.
 OPENING_SUBORDINATE = re.compile(r"^\W*(?:while|although|though|whereas|when|as|because|if|since|once)\b", re.I)
@@ -110,6 +112,15 @@ class Sentence:
         """Whether a muscle is named within `reach` characters after an offset of the sentence."""
         return any(0 <= m.char_start - self.start - offset < reach for m in self.mentions)
 
+    def _predicate_before(self, offset: int) -> bool:
+        """Whether words other than a list's commas follow the last muscle named before an offset:
+        "The calf muscles point the foot, and ..." ends a clause; "the glutes, and ..." a list item."""
+        before = [m.char_end - self.start for m in self.mentions if m.char_end - self.start <= offset]
+        if not before:
+            return False
+        words = self.text[max(before) : offset]
+        return "," not in words and len(words.split()) >= MIN_PREDICATE_WORDS
+
     def clauses(self) -> list[tuple[int, int]]:
         """Block offsets of the sentence's clauses (split at ';', 'while', 'whereas', 'but', and
         before a subordinate clause that names a muscle as its subject)."""
@@ -122,7 +133,9 @@ class Sentence:
             if main is not None:
                 cuts.append((main.start(), main.start()))
         for match in COORDINATE.finditer(self.text):
-            said = any(o.end <= self.start + match.start() for o in self.objects)
+            said = any(o.end <= self.start + match.start() for o in self.objects) or self._predicate_before(
+                match.start()
+            )
             if said and self._names_muscle_at(match.end(), reach=1):
                 cuts.append((match.start(), match.start()))
         bounds, start = [], 0

@@ -74,6 +74,7 @@ def exercise_item(kit: Toolkit, block: Block, objects: list[Found], state: Docum
     if not found:
         return []
     state.current_exercises = found
+    state.discourse = []  # "This is good for balance" under the item is about the exercise, not a muscle
     if not (state.exercise_list and state.topic):
         return []
     span = (0, len(block.text))

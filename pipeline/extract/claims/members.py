@@ -34,9 +34,12 @@ FORWARD = re.compile(
     r"divided into|split into)\b|[:(—–]|--|\s-\s",
     re.I,
 )
-# ... or, standing alone between them, a copula or an appositive comma: "the hamstrings are the
-# biceps femoris, ..."; "a major hip flexor muscle, the psoas".
-FORWARD_WHOLE = re.compile(r"^\W*(?:muscles?|group)?\s*(?:,|\bare\b|\bis\b|\bare called\b)\s*(?:the|your)?\s*$", re.I)
+# ... or, standing alone between them, a copula or an appositive comma with its article: "the
+# hamstrings are the biceps femoris, ..."; "a major hip flexor muscle, the psoas". A bare comma
+# only lists peers: "targets the posterior chain, calf, glutes and back".
+FORWARD_WHOLE = re.compile(
+    r"^\W*(?:muscles?|group)?\s*(?:,\s*(?:the|your)|\b(?:are|is|are called)\b\s*(?:the|your)?)\s*$", re.I
+)
 BACKWARD = re.compile(
     r"\b(?:part|member|members|one|component|components|portion|head|heads) of\b|\bbelong(?:s|ing)? to\b|"
     r"\bthe \w+est (?:muscle |one )?(?:of|in)\b|\b(?:make|makes|made|making) up\b|\b(?:form|forms|forming) (?:the|your)\b|\bcompris(?:e|es|ing) (?:the|your)\b|"

@@ -40,6 +40,10 @@ INSTRUCTION = re.compile(
 )
 
 
+# A comma and an article, no conjunction: the next name renames the one before.
+APPOSITION = re.compile(r"^(?:\s+muscles?)?\s*,\s*(?:the|your)\s+$", re.I)
+
+
 @dataclass
 class Clause:
     start: int
@@ -109,6 +113,18 @@ def _exercise_subjects(
     return [], ""
 
 
+def _without_apposed_groups(kit: Toolkit, subjects: list[Mention], text: str) -> list[str]:
+    """'A major hip flexor muscle, the psoas, draws the thigh up': a group that a member renames
+    only describes the member, which is the subject."""
+    apposed = {
+        group.muscle_id
+        for group, member in zip(subjects, subjects[1:], strict=False)
+        if APPOSITION.match(text[group.char_end : member.char_start])
+        and kit.is_member(group.muscle_id, member.muscle_id)
+    }
+    return [m.muscle_id for m in subjects if m.muscle_id not in apposed]
+
+
 def _clause_or_anaphor_subjects(
     kit: Toolkit, s: Sentence, found: Found, clause: Clause, free: list[Mention]
 ) -> tuple[list[str], str]:
@@ -119,7 +135,7 @@ def _clause_or_anaphor_subjects(
         not clause.mentions or text.find(clause.text) + anaphor.end() <= clause.mentions[0].char_start
     )
     if clause.mentions and not anaphor_first:
-        return [m.muscle_id for m in first_coordinated(clause.mentions, text)], "clause_subject"
+        return _without_apposed_groups(kit, first_coordinated(clause.mentions, text), text), "clause_subject"
     if anaphor is None and not clause.mentions and _continues(s):
         return s.paragraph_topic, "continuation"
     if anaphor is None or not anaphor_first:
