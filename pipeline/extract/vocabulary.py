@@ -165,8 +165,9 @@ def phrase_forms(phrases: tuple[str, ...], splits: dict[str, str] | None = None)
 
 def spelling_variants(phrase: str, splits: dict[str, str]) -> list[str]:
     """A phrase and the spellings writers use for it interchangeably: a one-word name split as
-    the vocabulary splits it elsewhere ("romanian dead lift"), a number word as a fraction and,
-    in a phrase of several words, a hyphenated word spaced ("single leg calf raise"). A phrase
+    the vocabulary splits it elsewhere ("romanian dead lift"), a number word as a fraction, in a
+    phrase of several words a hyphenated word spaced ("single leg calf raise") and, in one of
+    three or more, its first two words hyphenated ("hip-flexor pain"). A phrase
     of one hyphenated word keeps its hyphen: "push up" is as often a movement as the exercise."""
     variants = [phrase]
     for word in phrase.split(" "):
@@ -175,6 +176,9 @@ def spelling_variants(phrase: str, splits: dict[str, str]) -> list[str]:
                 variants += [v.replace(word, other) for v in variants]
     if " " in phrase:
         variants += [v.replace("-", " ") for v in variants if "-" in v]
+    if phrase.count(" ") >= 2:
+        # "hip-flexor pain", "lower-back pain": a two-word modifier hyphenated before its noun
+        variants += [v.replace(" ", "-", 1) for v in variants if " " in v.split("-")[0]]
     return list(dict.fromkeys(variants))
 
 

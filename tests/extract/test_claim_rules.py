@@ -193,3 +193,16 @@ def test_while_opens_a_clause_whose_exercises_are_its_own(claims_of):
         ("quadriceps", "exercise", "squat"),
         ("hamstrings", "exercise", "hamstring_curl"),
     }
+
+
+def test_injuries_listed_after_one_that_names_a_structure_keep_their_subject(claims_of):
+    claims = claims_of(
+        "Sitting all day leaves you with weak gluteus muscles.",
+        "That can cause knee pain, iliotibial band syndrome, hip-flexor pain and lower-back pain.",
+    )
+    assert {o for m, _, o in triples(claims, "injury") if m == "gluteals"} == {
+        "knee_pain",
+        "it_band_syndrome",
+        "hip_flexor_pain",
+        "lower_back_pain",
+    }

@@ -240,6 +240,7 @@ def test_every_exercise_stretch_and_injury_phrase_names_its_own_entry_alone():
         ("a single leg ¼ squat", "single_leg_squat"),
         ("single leg 1/2 squats", "single_leg_squat"),
         ("single leg calf raises", "calf_raise"),
+        ("hip-flexor pain", "hip_flexor_pain"),
     ],
 )
 def test_spelling_variants_of_a_phrase_name_its_entry(objects, text, object_id):

@@ -98,7 +98,7 @@ def _continues(s: Sentence) -> bool:
 def _listed_with_muscles(s: Sentence, found: Found) -> bool:
     """'... due to the adductors, hip flexors or a stress fracture': an injury listed among muscles
     is one more cause, not what they lead to."""
-    before = [m for m in s.mentions if m.char_end <= found.start]
+    before = [m for m in s.mentions if m.char_end <= found.start and not inside_object(m, s.objects)]
     return bool(before) and LIST_GAP.match(s.block.text[before[-1].char_end : found.start]) is not None
 
 
