@@ -95,7 +95,9 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
-def candidate_spans(doc: Doc, heads: HeadNouns, taken: list[Span], compounds: frozenset[str]) -> list[Span]:
+def candidate_spans(
+    doc: Doc, heads: HeadNouns, taken: list[Span], compounds: frozenset[str], muscle_words: frozenset[str] = frozenset()
+) -> list[Span]:
     """Candidate objects in a doc: phrases ending in a head noun that no object in `taken` covers.
 
     An object of any vocabulary covering the head wins: "hamstring pull" is the injury it names,
@@ -118,7 +120,7 @@ def candidate_spans(doc: Doc, heads: HeadNouns, taken: list[Span], compounds: fr
                 continue  # a bare head ("pain", "squat") names nothing in particular
             if any(t.lower_ in POINTERS for t in doc[max(0, start - 2) : start]):
                 continue  # "this yoga pose" points back at a name given before
-            if _subject_and_verb(doc, start, token.i, head):
+            if _subject_and_verb(doc, start, token.i, head, muscle_words):
                 continue
             name = candidate_name(Span(doc, start, token.i + 1), compounds)
             found.append(Span(doc, start, token.i + 1, label=vocabulary, span_id=slug(name), kb_id=name))
@@ -147,11 +149,16 @@ def muscle_prefixed(doc: Doc, kept: list[Span], muscle_words: frozenset[str], co
     return found
 
 
-def _subject_and_verb(doc: Doc, start: int, head: int, singular_head: str) -> bool:
-    """'Your hamstrings stretch as ...': a determiner, a plural noun and a head in its bare form
-    are a subject and its verb; names put the body part in the singular ('hamstring stretch')."""
-    before, last = doc[start - 1].lower_ if start else "", doc[head - 1].lower_
-    return before in OBJECT_WORDS and doc[head].lower_ == singular_head and singular(last) != last
+def _subject_and_verb(doc: Doc, start: int, head: int, singular_head: str, muscle_words: frozenset[str]) -> bool:
+    """'Your hamstrings stretch as ...', 'the soleus sits under ...': after a determiner, a plural
+    noun and a bare head, or one muscle's name and a head ending in -s, are a subject and its verb.
+    Names put the body part in the singular ('hamstring stretch') and need no article."""
+    if not start or doc[start - 1].lower_ not in OBJECT_WORDS:
+        return False
+    last, word = doc[head - 1].lower_, doc[head].lower_
+    if word == singular_head:
+        return singular(last) != last
+    return start == head - 1 and last in muscle_words
 
 
 def candidate_name(span: Span, compounds: frozenset[str] = frozenset()) -> str:

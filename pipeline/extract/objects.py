@@ -206,7 +206,7 @@ class ObjectPatterns:
         taken = kept + prefixed + [Span(doc, start, end) for _, start, end in excluded]
         candidates = prefixed + [
             span
-            for span in filter_spans(candidate_spans(doc, self.heads, taken, self.compounds))
+            for span in filter_spans(candidate_spans(doc, self.heads, taken, self.compounds, self.muscle_words))
             if f"{span.label_}:{span.id_}" not in self.known
         ]
         doc.spans[OBJECTS] = sorted(kept + candidates, key=lambda span: (span.start, span.label_))

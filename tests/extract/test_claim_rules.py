@@ -206,3 +206,19 @@ def test_injuries_listed_after_one_that_names_a_structure_keep_their_subject(cla
         "hip_flexor_pain",
         "lower_back_pain",
     }
+
+
+def test_a_role_named_by_an_agent_noun_needs_no_link(claims_of):
+    claims = claims_of("The gluteus medius works mainly as a hip abductor and pelvic stabiliser in stance.")
+    assert ("gluteus_medius", "running_role", "pelvic_stability") in triples(claims)
+
+
+def test_an_anaphor_after_a_parenthetical_still_opens_its_clause(claims_of):
+    claims = claims_of(
+        "The soleus sits under the gastrocnemius, but in stance (when you balance on one foot) it acts as a brake."
+    )
+    assert ("soleus", "running_role", "deceleration") in triples(claims)
+
+
+def test_a_muscle_and_its_verb_are_no_candidate_name(claims_of):
+    assert [c for c in claims_of("The soleus sits under the gastrocnemius and works hard uphill.") if c.candidate] == []

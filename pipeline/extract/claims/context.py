@@ -21,7 +21,10 @@ CLAUSE_BREAK = re.compile(r";|,? while (?!also\b|\w+ing\b)|,? whereas |,? but (?
 # A subordinate clause with a subject of its own: "... as the calf muscles push off". It starts a
 # clause only where a muscle is named within the next few words (so "act as the main shock
 # absorbers" does not).
-SUBORDINATE = re.compile(r"\b(?:as|when|while|once|because|since|until|so that)\s+(?:the |your |their |its )?", re.I)
+# "as a hip abductor" is a predicate, not a clause.
+SUBORDINATE = re.compile(
+    r"\b(?:as(?!\s+an?\b)|when|while|once|because|since|until|so that)\s+(?:the |your |their |its )?", re.I
+)
 SUBORDINATE_REACH = 25
 # ", and the tibialis anterior is ...": a second clause with its own subject, once the first has
 # said something (named an object) of its own.

@@ -40,6 +40,9 @@ INSTRUCTION = re.compile(
 )
 
 
+# A role named by an agent noun ("pelvic stabiliser", "shock absorber", "propeller") says by itself
+# that the muscle plays it; a plain noun ("speed", "balance") needs a link such as "helps".
+AGENT_NOUN = re.compile(r"(?:i[sz]er|orber|ller|ator)s?$", re.I)
 # A comma and an article, no conjunction: the next name renames the one before.
 APPOSITION = re.compile(r"^(?:\s+muscles?)?\s*,\s*(?:the|your)\s+$", re.I)
 
@@ -67,7 +70,10 @@ def subjects_of(kit: Toolkit, s: Sentence, found: Found, clause: Clause, free: l
         if not before and named and (anaphor is None or clause.start + anaphor.start() > found.start):
             # "hamstring strain and tears become a threat when ...": the injury names its muscle
             return [named[0].muscle_id], "clause_subject"
-    if found.vocabulary == "running_role" and not found.ruled and not kit.cues.search("role_link", clause.text):
+    role_named = AGENT_NOUN.search(s.block.text[found.start : found.end]) is not None
+    if found.vocabulary == "running_role" and not (
+        found.ruled or role_named or kit.cues.search("role_link", clause.text)
+    ):
         return [], ""  # "speed" or "balance" merely mentioned near a muscle is not its role
     if found.vocabulary in ("action", "running_role") and _not_done_by_the_muscle(kit, s, clause, found):
         return [], ""
