@@ -222,3 +222,8 @@ def test_an_anaphor_after_a_parenthetical_still_opens_its_clause(claims_of):
 
 def test_a_muscle_and_its_verb_are_no_candidate_name(claims_of):
     assert [c for c in claims_of("The soleus sits under the gastrocnemius and works hard uphill.") if c.candidate] == []
+
+
+def test_then_opens_a_clause_with_a_subject_of_its_own(claims_of):
+    claims = claims_of("The calf muscles stretch on landing, then as the foot rolls forward the soleus propels you.")
+    assert {m for m, _, o in triples(claims, "running_role") if o == "propulsion"} == {"soleus"}

@@ -30,6 +30,8 @@ SUBORDINATE_REACH = 25
 # said something (named an object) of its own.
 # Words after a muscle that make its own clause before ", and the ...": "extend the foot".
 MIN_PREDICATE_WORDS = 2
+# ", then ...": a new clause when it names a subject of its own.
+THEN = re.compile(r",\s+then\b", re.I)
 COORDINATE = re.compile(r",\s+(?:and|but|whereas)\s+(?:the |your |their |its )?", re.I)
 # "While the calves push off, the peroneus longus ...": the main clause after an opening subordinate one.
 OPENING_SUBORDINATE = re.compile(r"^\W*(?:while|although|though|whereas|when|as|because|if|since|once)\b", re.I)
@@ -115,6 +117,10 @@ class Sentence:
         """Whether a muscle is named within `reach` characters after an offset of the sentence."""
         return any(0 <= m.char_start - self.start - offset < reach for m in self.mentions)
 
+    def _free_muscle_after(self, offset: int) -> bool:
+        """Whether a muscle outside any object is named after an offset of the sentence."""
+        return any(m.char_start - self.start >= offset and not inside_object(m, self.objects) for m in self.mentions)
+
     def _predicate_before(self, offset: int) -> bool:
         """Whether words other than a list's commas follow the last muscle named before an offset:
         "The calf muscles point the foot, and ..." ends a clause; "the glutes, and ..." a list item."""
@@ -125,8 +131,8 @@ class Sentence:
         return "," not in words and len(words.split()) >= MIN_PREDICATE_WORDS
 
     def clauses(self) -> list[tuple[int, int]]:
-        """Block offsets of the sentence's clauses (split at ';', 'while', 'whereas', 'but', and
-        before a subordinate clause that names a muscle as its subject)."""
+        """Block offsets of the sentence's clauses (split at ';', 'while', 'whereas', 'but', ', then'
+        and ', and' before a new subject, and before a subordinate clause that names a muscle as its subject)."""
         cuts = [(m.start(), m.end()) for m in CLAUSE_BREAK.finditer(self.text)]
         for match in SUBORDINATE.finditer(self.text):
             if match.start() > 0 and self._names_muscle_at(match.end()):
@@ -135,6 +141,9 @@ class Sentence:
             main = next((m for m in MAIN_CLAUSE.finditer(self.text) if self._names_muscle_at(m.end(), reach=1)), None)
             if main is not None:
                 cuts.append((main.start(), main.start()))
+        for match in THEN.finditer(self.text):
+            if self._free_muscle_after(match.end()):
+                cuts.append((match.start(), match.start()))
         for match in COORDINATE.finditer(self.text):
             said = any(o.end <= self.start + match.start() for o in self.objects) or self._predicate_before(
                 match.start()
