@@ -33,7 +33,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 # Bumped when what the key covers changes.
 KEY_VERSION = "1"
 LIBRARIES = (
-    "trafilatura", "justext", "lxml", "beautifulsoup4", "spacy", "wordfreq", "pyarrow", "pandas", "pyyaml", "matplotlib",
+    "trafilatura", "justext", "lxml", "beautifulsoup4", "spacy", "wordfreq", "pyarrow", "pandas", "pyyaml",
 )  # fmt: skip
 
 

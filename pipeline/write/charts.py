@@ -1,48 +1,36 @@
-"""Charts for the report, drawn by matplotlib as inline SVG: self-contained, offline, repeatable.
+"""Charts for the report, written directly as inline SVG: self-contained, offline, repeatable.
 
-The same data gives the same bytes: a fixed `svg.hashsalt` (matplotlib otherwise salts its
-element ids at random), no creation date in the metadata, text kept as text (`svg.fonttype
-none`, the smallest output) in matplotlib's bundled font, so no system font decides the layout.
-Each chart's element ids get a prefix of its own, so several charts can share one page.
+Three shapes cover the report: horizontal bars (stacked when there are several series), vertical
+bars for a distribution, and a grid of counts. Each is plain SVG text built from the data, so the
+same data gives the same bytes, a chart costs well under a millisecond, and no plotting library
+has to be imported by a build. Text stays text (searchable, selectable); every bar carries a
+<title> with its figure, which the browser shows on hover.
 """
 
 from __future__ import annotations
 
-import io
-import re
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 
-import matplotlib
-from matplotlib import colors as mcolors
-from matplotlib.figure import Figure
-
-RC = {
-    "svg.hashsalt": "curate-report",
-    "svg.fonttype": "none",
-    "font.family": "DejaVu Sans",
-    "font.size": 8,
-    "axes.titlesize": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.axisbelow": True,
-}
-METADATA = {"Date": None, "Creator": None}
-WIDTH_IN, NARROW_IN = 7.2, 5.4  # a full-width chart; one of two side by side
-# Height of one bar row, in inches: set by eye so that 30 labelled bars stay readable at 8 pt.
-ROW_IN = 0.2
-# Margins are set from the labels instead of `bbox_inches="tight"`, which draws every chart twice
-# (half the report's time at N = 1,000). Width of one 8 pt character of the bundled font, in
-# inches (its average advance is about 0.6 em), and the room a title, a legend and an x axis take.
-CHAR_IN = 0.07
-TITLE_IN, LEGEND_ROW_IN, AXIS_IN = 0.3, 0.2, 0.45
-# Legend entries per row, and the inches one legend entry takes.
-LEGEND_COLUMNS, LEGEND_ENTRY_IN = 6, 1.2
+WIDTH_IN, NARROW_IN = 7.2, 5.4  # a full-width chart; one of two side by side (inches at 100 px)
+PX_PER_IN = 100
+FONT_PX = 11
+# Average advance of one character of the page's sans-serif font at FONT_PX: label columns are
+# sized from it, so a long label never runs into the bars.
+CHAR_PX = 6.3
+ROW_PX = 18  # one bar row: 30 labelled rows stay readable
+TITLE_PX, LEGEND_ROW_PX, AXIS_PX = 24, 18, 34
+LEGEND_ENTRY_PX = 130  # room for one legend entry (swatch and name)
+TICKS = 5  # about this many labelled ticks on a value axis
 # Labels longer than this are cut with an ellipsis, so that one long title cannot squeeze the plot.
 MAX_LABEL = 40
-_ID = re.compile(r'\bid="([^"]+)"')
-_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
-_INDENT = re.compile(r"\n\s+")
+GRID_COLOR, AXIS_COLOR, TEXT_COLOR = "#e5e5e5", "#999999", "#222222"
+# The grid's colour scale: white to this blue, on a square-root scale so that a few heavy cells
+# do not wash out the rest.
+HEAT_RGB = (8, 81, 156)
+HEAT_CELL_PX = 16
 
 
 @dataclass(frozen=True)
@@ -56,30 +44,63 @@ def short(label: str, limit: int = MAX_LABEL) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "\u2026"
 
 
-def to_svg(fig: Figure, chart_id: str, description: str) -> str:
-    """The figure as an <svg> element for inlining, with ids unique to this chart."""
-    buffer = io.StringIO()
-    with matplotlib.rc_context(RC):
-        fig.savefig(buffer, format="svg", metadata=METADATA)
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
-    svg = _INDENT.sub("\n", _METADATA.sub("", svg))  # neither is drawn; a third of the bytes
-    svg = _ID.sub(lambda m: f'id="{chart_id}-{m.group(1)}"', svg)
-    svg = svg.replace("url(#", f"url(#{chart_id}-").replace('xlink:href="#', f'xlink:href="#{chart_id}-')
-    label = description.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" class="chart" ', 1)
+def _px(value: float) -> str:
+    """A coordinate as short, stable text: '12', '12.5'."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _figure(width: float, height: float, left: float, top: float, bottom: float, right: float = 0.15) -> Figure:
-    """A figure whose plot area leaves the given margins (inches) for labels, title and axis."""
-    with matplotlib.rc_context(RC):
-        fig = Figure(figsize=(width, height))
-    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height)
-    return fig
+def _text_width(labels: Sequence[str], limit: int = MAX_LABEL) -> float:
+    return CHAR_PX * max((len(short(label, limit)) for label in labels), default=4) + 10
 
 
-def _label_width(labels: Sequence[str], limit: int = MAX_LABEL) -> float:
-    return CHAR_IN * max((len(short(label, limit)) for label in labels), default=4) + 0.3
+def _figure(chart_id: str, title: str, width: float, height: float, body: list[str]) -> str:
+    label = escape(title, quote=True)
+    head = (
+        f'<svg role="img" aria-label="{label}" class="chart" id="{chart_id}" xmlns="http://www.w3.org/2000/svg" '
+        f'width="{_px(width)}" height="{_px(height)}" viewBox="0 0 {_px(width)} {_px(height)}" '
+        f'font-family="sans-serif" font-size="{FONT_PX}" fill="{TEXT_COLOR}">'
+    )
+    heading = f'<text x="0" y="16" font-size="{FONT_PX + 2}" font-weight="600">{escape(title)}</text>'
+    return "\n".join([head, heading, *body, "</svg>"])
+
+
+def nice_ticks(peak: float, count: int = TICKS) -> list[float]:
+    """Round tick values from 0 up to at least `peak`: 0, 20, 40, ... or 0, 0.5, 1, ..."""
+    if peak <= 0:
+        return [0.0, 1.0]
+    raw = peak / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    return [i * step for i in range(math.ceil(peak / step - 1e-9) + 1)]
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}".rstrip("0")
+
+
+def _legend(entries: Sequence[tuple[str, str]], left: float, top: float, per_row: int) -> list[str]:
+    parts = []
+    for i, (name, color) in enumerate(entries):
+        x, y = left + (i % per_row) * LEGEND_ENTRY_PX, top + (i // per_row) * LEGEND_ROW_PX
+        parts.append(f'<rect x="{_px(x)}" y="{_px(y)}" width="10" height="10" fill="{color}"/>')
+        parts.append(
+            f'<text x="{_px(x + 14)}" y="{_px(y + 9)}" font-size="{FONT_PX - 1}">{escape(short(name, 18))}</text>'
+        )
+    return parts
+
+
+def _value_axis(ticks: list[float], left: float, right: float, top: float, bottom: float, label: str) -> list[str]:
+    """Vertical grid lines and tick labels under a horizontal plot."""
+    scale = (right - left) / ticks[-1]
+    parts = []
+    for tick in ticks:
+        x = left + tick * scale
+        parts.append(f'<line x1="{_px(x)}" y1="{_px(top)}" x2="{_px(x)}" y2="{_px(bottom)}" stroke="{GRID_COLOR}"/>')
+        parts.append(f'<text x="{_px(x)}" y="{_px(bottom + 13)}" text-anchor="middle">{_number(tick)}</text>')
+    parts.append(
+        f'<text x="{_px((left + right) / 2)}" y="{_px(bottom + 28)}" text-anchor="middle">{escape(label)}</text>'
+    )
+    return parts
 
 
 def barh(
@@ -95,80 +116,110 @@ def barh(
 ) -> str:
     """Horizontal bars, one row per label, top to bottom; several series are stacked.
     `urls` make the row labels links; `bar_colors` colour a single series bar by bar."""
-    entries = (len(series) if len(series) > 1 else 0) + len(legend)
-    left = _label_width(labels)
-    per_row = max(1, min(LEGEND_COLUMNS, int((width - left) / LEGEND_ENTRY_IN)))
-    legend_in = LEGEND_ROW_IN * -(-entries // per_row)
-    top = TITLE_IN + legend_in
-    height = top + AXIS_IN + ROW_IN * max(len(labels), 1)
-    fig = _figure(width, height, left, top, AXIS_IN)
-    with matplotlib.rc_context(RC):
-        ax = fig.add_subplot()
-        positions = list(range(len(labels)))
-        left = [0.0] * len(labels)
+    width_px = width * PX_PER_IN
+    left = _text_width(labels)
+    entries = [(s.name, s.color) for s in series] if len(series) > 1 else []
+    entries += list(legend)
+    per_row = max(1, int((width_px - left) / LEGEND_ENTRY_PX))
+    top = TITLE_PX + LEGEND_ROW_PX * -(-len(entries) // per_row)
+    bottom = top + ROW_PX * max(len(labels), 1)
+    right = width_px - 16
+    totals = [sum(s.values[i] for s in series) for i in range(len(labels))]
+    ticks = nice_ticks(max(totals, default=0))
+    scale = (right - left) / ticks[-1]
+    body = _legend(entries, left, TITLE_PX, per_row) + _value_axis(ticks, left, right, top, bottom, xlabel)
+    for row, label in enumerate(labels):
+        y, start = top + row * ROW_PX, 0.0
         for item in series:
-            color = list(bar_colors) if bar_colors is not None and len(series) == 1 else item.color
-            ax.barh(positions, item.values, left=left, color=color, label=item.name, height=0.7)
-            left = [a + b for a, b in zip(left, item.values, strict=True)]
-        ax.set_yticks(positions, [short(label) for label in labels])
-        ax.set_ylim(len(labels) - 0.5, -0.5)  # first label on top, no empty rows
-        ax.set_title(title, loc="left", pad=6 + 72 * legend_in)
-        ax.set_xlabel(xlabel)
-        ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
-        for tick, url in zip(ax.get_yticklabels(), urls or [], strict=False):
-            if url:
-                tick.set_url(url)
-        _legend(ax, series if len(series) > 1 else [], legend, per_row)
-    return to_svg(fig, chart_id, title)
+            value = item.values[row]
+            color = bar_colors[row] if bar_colors is not None and len(series) == 1 else item.color
+            if value > 0:
+                name = f"{label}: {_number(value)}" + (f" {item.name}" if len(series) > 1 else "")
+                body.append(
+                    f'<rect x="{_px(left + start * scale)}" y="{_px(y + 3)}" width="{_px(value * scale)}" '
+                    f'height="{ROW_PX - 6}" fill="{color}"><title>{escape(name)}</title></rect>'
+                )
+            start += value
+        text = (
+            f'<text x="{_px(left - 6)}" y="{_px(y + ROW_PX / 2 + 4)}" text-anchor="end">{escape(short(label))}</text>'
+        )
+        url = urls[row] if urls is not None and row < len(urls) else None
+        body.append(f'<a href="{escape(url, quote=True)}">{text}</a>' if url else text)
+    body.append(f'<line x1="{_px(left)}" y1="{_px(top)}" x2="{_px(left)}" y2="{_px(bottom)}" stroke="{AXIS_COLOR}"/>')
+    return _figure(chart_id, title, width_px, bottom + AXIS_PX, body)
 
 
-def _legend(ax, series: Sequence[Series], extra: Sequence[tuple[str, str]], per_row: int) -> None:
-    from matplotlib.patches import Patch
-
-    handles = [Patch(color=s.color, label=s.name) for s in series]
-    handles += [Patch(color=color, label=name) for name, color in extra]
-    if handles:
-        ax.legend(
-            handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(len(handles), per_row),
-            frameon=False, fontsize=7, borderaxespad=0.2, handlelength=1.0, columnspacing=1.0,
-        )  # fmt: skip
+def _heat(count: int, peak: int) -> str:
+    if count <= 0:
+        return "#ffffff"
+    share = math.sqrt(count / peak)
+    r, g, b = (round(255 - (255 - c) * share) for c in HEAT_RGB)
+    return f"#{r:02x}{g:02x}{b:02x}"
 
 
 def heatmap(chart_id: str, rows: Sequence[str], columns: Sequence[str], counts: list[list[int]], title: str) -> str:
-    """A rows x columns grid of counts; colour on a square-root scale so that a few heavy
-    cells do not wash out the rest, and empty cells stay white."""
-    bottom, left = _label_width(columns, 28), _label_width(rows)
-    # Square-ish cells: a few sources make a narrow chart rather than wide stripes.
-    width = min(WIDTH_IN, left + 0.7 + max(0.16 * len(columns), 2.0))
-    fig = _figure(width, TITLE_IN + bottom + 0.16 * max(len(rows), 1), left, TITLE_IN, bottom, 0.7)
-    with matplotlib.rc_context(RC):
-        ax = fig.add_subplot()
-        peak = max((max(row) for row in counts if row), default=1) or 1
-        image = ax.imshow(
-            counts, aspect="auto", cmap="Blues", interpolation="nearest",
-            norm=mcolors.PowerNorm(gamma=0.5, vmin=0, vmax=peak),
-        )  # fmt: skip
-        ax.set_yticks(range(len(rows)), [short(r) for r in rows])
-        ax.set_xticks(range(len(columns)), [short(c, 28) for c in columns], rotation=90)
-        ax.tick_params(length=0)
-        for side in ("top", "right", "bottom", "left"):
-            ax.spines[side].set_visible(False)
-        ax.set_title(title, loc="left")
-        bar = fig.add_axes((1 - 0.55 / width, bottom / fig.get_figheight(), 0.12 / width, 0.5))
-        fig.colorbar(image, cax=bar, label="mentions")
-    return to_svg(fig, chart_id, title)
+    """A rows x columns grid of counts, coloured on a square-root scale; empty cells stay white."""
+    left, label_height = _text_width(rows), _text_width(columns, 28)
+    top = TITLE_PX + 6
+    grid_bottom = top + HEAT_CELL_PX * max(len(rows), 1)
+    peak = max((max(row) for row in counts if row), default=1) or 1
+    body = []
+    for i, row in enumerate(rows):
+        y = top + i * HEAT_CELL_PX
+        body.append(f'<text x="{_px(left - 6)}" y="{_px(y + 12)}" text-anchor="end">{escape(short(row))}</text>')
+        for j, count in enumerate(counts[i]):
+            x = left + j * HEAT_CELL_PX
+            body.append(
+                f'<rect x="{_px(x)}" y="{_px(y)}" width="{HEAT_CELL_PX}" height="{HEAT_CELL_PX}" fill="{_heat(count, peak)}" '
+                f'stroke="#f4f4f4"><title>{escape(f"{row} in {columns[j]}: {count}")}</title></rect>'
+            )
+    for j, column in enumerate(columns):
+        x, y = left + j * HEAT_CELL_PX + 12, grid_bottom + 6
+        body.append(
+            f'<text transform="translate({_px(x)},{_px(y)}) rotate(-90)" text-anchor="end">{escape(short(column, 28))}</text>'
+        )
+    scale_left = left + HEAT_CELL_PX * len(columns) + 24
+    for k, share in enumerate((0.0, 0.25, 0.5, 0.75, 1.0)):
+        count = round(peak * share * share)
+        y = top + k * HEAT_CELL_PX
+        body.append(
+            f'<rect x="{_px(scale_left)}" y="{_px(y)}" width="12" height="{HEAT_CELL_PX}" fill="{_heat(count, peak)}" stroke="#ddd"/>'
+        )
+        body.append(f'<text x="{_px(scale_left + 16)}" y="{_px(y + 12)}">{count}</text>')
+    body.append(f'<text x="{_px(scale_left)}" y="{_px(top - 6)}">mentions</text>')
+    width = scale_left + 16 + CHAR_PX * len(str(peak)) + 10
+    return _figure(chart_id, title, max(width, scale_left + 70), grid_bottom + label_height + 6, body)
 
 
 def columns(chart_id: str, labels: Sequence[str], values: Sequence[float], title: str, xlabel: str, ylabel: str) -> str:
     """Vertical bars (a distribution: documents by share removed, muscles by sources naming them)."""
-    fig = _figure(NARROW_IN, 2.4, 0.6, TITLE_IN, AXIS_IN)
-    with matplotlib.rc_context(RC):
-        ax = fig.add_subplot()
-        ax.bar(range(len(labels)), values, color="#4c78a8", width=0.8)
-        step = max(1, len(labels) // 12)  # at most a dozen tick labels
-        ax.set_xticks(range(0, len(labels), step), [labels[i] for i in range(0, len(labels), step)])
-        ax.set_title(title, loc="left")
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-        ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
-    return to_svg(fig, chart_id, title)
+    width, height = NARROW_IN * PX_PER_IN, 240
+    left, top, bottom, right = 48, TITLE_PX + 8, height - AXIS_PX, NARROW_IN * PX_PER_IN - 12
+    ticks = nice_ticks(max(values, default=0))
+    scale = (bottom - top) / ticks[-1]
+    slot = (right - left) / max(len(labels), 1)
+    body = []
+    for tick in ticks:
+        y = bottom - tick * scale
+        body.append(f'<line x1="{left}" y1="{_px(y)}" x2="{_px(right)}" y2="{_px(y)}" stroke="{GRID_COLOR}"/>')
+        body.append(f'<text x="{left - 6}" y="{_px(y + 4)}" text-anchor="end">{_number(tick)}</text>')
+    step = max(1, len(labels) // 12)  # at most a dozen tick labels
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        x = left + i * slot
+        if value > 0:
+            body.append(
+                f'<rect x="{_px(x + slot * 0.1)}" y="{_px(bottom - value * scale)}" width="{_px(slot * 0.8)}" '
+                f'height="{_px(value * scale)}" fill="#4c78a8"><title>{escape(f"{label}: {_number(value)}")}</title></rect>'
+            )
+        if i % step == 0:
+            body.append(
+                f'<text x="{_px(x + slot / 2)}" y="{_px(bottom + 13)}" text-anchor="middle">{escape(label)}</text>'
+            )
+    body.append(f'<line x1="{left}" y1="{_px(bottom)}" x2="{_px(right)}" y2="{_px(bottom)}" stroke="{AXIS_COLOR}"/>')
+    body.append(
+        f'<text x="{_px((left + right) / 2)}" y="{_px(bottom + 28)}" text-anchor="middle">{escape(xlabel)}</text>'
+    )
+    body.append(
+        f'<text transform="translate(12,{_px((top + bottom) / 2)}) rotate(-90)" text-anchor="middle">{escape(ylabel)}</text>'
+    )
+    return _figure(chart_id, title, width, height, body)

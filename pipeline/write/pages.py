@@ -26,7 +26,7 @@ CONFLICT_COLUMNS = [
 
 def write_report_pages(out_dir: Path, raw_dir: Path) -> list[Path]:
     """report.html and the audit pages of every document it or review.html cites; returns the files written."""
-    from pipeline.write.report import build_report  # matplotlib: imported only when a report is made
+    from pipeline.write.report import build_report
 
     built = BuiltFolder(out_dir)
     report = build_report(built)

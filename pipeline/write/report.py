@@ -4,7 +4,7 @@ Sections: the corpus (documents by status, words kept and removed per reason, la
 near-duplicate groups), coverage (a muscle x source heatmap of mentions), facts (the
 best-supported per relation, coloured by reference agreement, with links to their evidence),
 review (conflicts by kind and status, candidate terms, stale decisions) and quality (the
-figures of `curate evaluate`, when it has run). Charts are matplotlib SVG inlined in the page,
+figures of `curate evaluate`, when it has run). Charts are SVG (`charts.py`) inlined in the page,
 so it is one offline file; all of it is made from the build folder's files.
 """
 
@@ -23,7 +23,7 @@ from pipeline.write.links import audit_href, lines_label
 from pipeline.write.review_page import kinds_of
 
 KEPT_COLOR = "#4c78a8"
-# matplotlib's tab20 without its blues (kept text is blue), one colour per removal reason.
+# A twenty-colour categorical palette without its blues (kept text is blue), one colour per removal reason.
 PALETTE = (
     "#ff7f0e", "#ffbb78", "#2ca02c", "#98df8a", "#d62728", "#ff9896", "#9467bd", "#c5b0d5", "#8c564b",
     "#c49c94", "#e377c2", "#f7b6d2", "#7f7f7f", "#c7c7c7", "#bcbd22", "#dbdb8d", "#17becf", "#9edae5",
