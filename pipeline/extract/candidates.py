@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+from spacy.attrs import LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from pipeline.common.rules import PatternError, read_jsonl
@@ -65,6 +68,11 @@ class HeadNouns:
     by_vocabulary: dict[str, dict[str, str]]
     modifiers: dict[str, frozenset[str]]
 
+    @cached_property
+    def hashes(self) -> frozenset[int]:
+        """The string-store hashes of every head form, to find heads in `Doc.to_array(LOWER)`."""
+        return frozenset(get_string_id(form) for forms in self.by_vocabulary.values() for form in forms)
+
     @classmethod
     def load(cls, path: Path, anatomy: frozenset[str] = frozenset()) -> HeadNouns:
         """The head nouns of a heads file; none (so no candidate terms) where there is no such file."""
@@ -108,10 +116,13 @@ def candidate_spans(
     """
     found = []
     covered = {i for span in taken for i in range(span.start, span.end)}
-    for token in doc:
+    # Tokens are built only for the words that are some head noun, compared by hash.
+    lowers = doc.to_array(LOWER).tolist()
+    for i in (i for i, word in enumerate(lowers) if word in heads.hashes and i not in covered):
+        token = doc[i]
         for vocabulary, forms in heads.by_vocabulary.items():
             head = forms.get(token.lower_)
-            if head is None or token.i in covered:
+            if head is None:
                 continue
             if token.i + 1 < len(doc) and doc[token.i + 1].lower_ in OBJECT_WORDS:
                 continue  # a verb with its object, not a name

@@ -141,27 +141,35 @@ class ObjectPatterns:
         self.compounds = frozenset(
             p.lower() for e in vocabulary.entries.values() for p in e.phrases if " " not in p and "-" not in p
         )
-        self.matcher = Matcher(nlp.vocab, validate=True)
         self.exclude = PhraseMatcher(nlp.vocab, attr="LOWER")
-        # Each pattern's required words: the Matcher runs only on blocks holding all of some
-        # pattern's, which most blocks do not (it was a third of claim extraction's time).
+        # One Matcher per entry, run only on blocks that hold all the required words of one of
+        # its patterns. A Matcher's cost grows with its patterns times the block's tokens, and
+        # most blocks can match none or one entry's rules: one Matcher for all 200 rules spent
+        # two thirds of claim extraction's time on the seed articles (bench/claims.py).
         # Words are compared as the string-store hashes of their lower-case forms, which
         # `Doc.to_array` gives without building a Token per word.
-        self.required: list[list[frozenset[int]]] = []
+        self.rules: list[tuple[list[list[frozenset[int]]], Matcher]] = []
         for key, entry in vocabulary.entries.items():
             if entry.patterns:
-                self.matcher.add(key, [list(p) for p in entry.patterns])
-                for pattern in entry.patterns:
-                    words = required_words(list(pattern))
-                    self.required.append([frozenset(nlp.vocab.strings.add(w) for w in ws) for ws in words])
+                matcher = Matcher(nlp.vocab, validate=True)
+                matcher.add(key, [list(p) for p in entry.patterns])
+                required = [
+                    [frozenset(nlp.vocab.strings.add(w) for w in ws) for ws in required_words(list(pattern))]
+                    for pattern in entry.patterns
+                ]
+                self.rules.append((required, matcher))
             if entry.exclude:
                 self.exclude.add(key, list(nlp.tokenizer.pipe(entry.exclude)))
 
+    def _rule_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        words = set(doc.to_array(LOWER).tolist())
+        found = [match for required, matcher in self.rules if could_match(required, words) for match in matcher(doc)]
+        return sorted(found, key=lambda match: (match[1], match[2], match[0]))
+
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans.get(OBJECTS, []))
-        words = set(doc.to_array(LOWER).tolist())
         phrased = len(spans)
-        for match_id, start, end in self.matcher(doc) if could_match(self.required, words) else []:
+        for match_id, start, end in self._rule_matches(doc):
             if end < len(doc) and doc[end].lower_ in NAME_HEADS:
                 continue  # "a major hip flexor muscle" names a muscle; it says nothing it does
             vocabulary, object_id = doc.vocab.strings[match_id].split(":", 1)
