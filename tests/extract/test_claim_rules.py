@@ -227,3 +227,21 @@ def test_a_muscle_and_its_verb_are_no_candidate_name(claims_of):
 def test_then_opens_a_clause_with_a_subject_of_its_own(claims_of):
     claims = claims_of("The calf muscles stretch on landing, then as the foot rolls forward the soleus propels you.")
     assert {m for m, _, o in triples(claims, "running_role") if o == "propulsion"} == {"soleus"}
+
+
+def test_a_role_given_to_you_is_still_the_muscles(claims_of):
+    assert ("hamstrings", "running_role", "endurance") in triples(
+        claims_of("Strong hamstrings give you more endurance.")
+    )
+    assert triples(claims_of("Focus on the quadriceps as you straighten the leg."), "action") == set()
+
+
+@pytest.mark.parametrize(
+    "text, action",
+    [
+        ("The tibialis posterior is the main dynamic stabiliser of the medial arch.", "arch_support"),
+        ("The pelvic floor acts as a sling for the pelvic organs.", "pelvic_organ_support"),
+    ],
+)
+def test_supporting_roles_named_as_nouns(claims_of, text, action):
+    assert action in {o for _, r, o in triples(claims_of(text)) if r == "action"}

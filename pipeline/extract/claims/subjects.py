@@ -30,7 +30,10 @@ CONTINUATION = re.compile(r"^(?:and|also|plus|as well as|besides|mainly|mostly|p
 HINDER_REACH = 30
 # "as you straighten the leg": the reader moves, not a muscle.
 YOU_REACH = 25
-YOU_MOVE = re.compile(r"\byou(?:'re| are)?\s+(?:\w+\s+)?$", re.I)
+# ("gives you more endurance": "you" receives, and the word after it is no verb).
+YOU_MOVE = re.compile(
+    r"\byou(?:'re| are)?\s+(?:(?!(?:more|less|a|an|the|greater|better|extra|added|some)\b)\w+\s+)?$", re.I
+)
 # An instruction: "Bend the banded knee slightly", "Lie on your back and lift ...".
 INSTRUCTION = re.compile(
     r"^\W*(?:bend|lie|stand|place|hold|lift|raise|lower|keep|squat|step|sit|start|begin|repeat|push|pull|bring|"
