@@ -245,3 +245,17 @@ def test_a_role_given_to_you_is_still_the_muscles(claims_of):
 )
 def test_supporting_roles_named_as_nouns(claims_of, text, action):
     assert action in {o for _, r, o in triples(claims_of(text)) if r == "action"}
+
+
+def test_a_named_exercise_item_works_the_muscle_in_its_name(claims_of):
+    claims = claims_of(
+        "Try these simple stretches after a run:", ("list_item", "Gastroc wall stretch"), "Lean on a wall."
+    )
+    assert ("gastrocnemius", "stretch", "gastroc_wall_stretch") in triples(claims)
+
+
+def test_members_in_brackets_share_their_groups_clause(claims_of):
+    claims = claims_of(
+        "Stiffness in the calf complex (gastroc + soleus) and tibialis posterior can cause plantar fasciitis."
+    )
+    assert {m for m, _, _ in triples(claims, "injury")} == {"calves", "gastrocnemius", "soleus", "tibialis_posterior"}

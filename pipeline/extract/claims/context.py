@@ -38,10 +38,11 @@ OPENING_SUBORDINATE = re.compile(r"^\W*(?:while|although|though|whereas|when|as|
 MAIN_CLAUSE = re.compile(r",\s+(?:the |your |their |its )?")
 DEFINITION_LABEL = re.compile(r"^[^:.!?]{1,60}:\s")
 # Tokens allowed between two mentions that name the same subject: "the quads and hamstrings",
-# "the adductors at the inner thigh, the quadriceps at the front of your thighs and ...".
+# "the adductors at the inner thigh, the quadriceps at the front of your thighs and ...", "the calf
+# complex (gastroc + soleus) and tibialis posterior".
 COORDINATION_GAP = re.compile(
     r"^(?:\s+(?:at|in|on|of|along)\s+(?:the|your)\s+[\w-]+(?:\s+[\w-]+){0,3})?"
-    r"[\s,]*(?:(?:and|or|&|as well as|both|plus)\b[\s,]*)?(?:(?:the|your|its)\s+)?$",
+    r"[\s,()]*(?:(?:and|or|&|as well as|both|plus)\b[\s,()]*|\+\s*)?(?:(?:the|your|its)\s+)?$",
     re.I,
 )
 

@@ -24,7 +24,7 @@ from pipeline.extract.claims.context import (
 from pipeline.extract.claims.subjects import LINKS
 from pipeline.extract.claims.toolkit import Toolkit
 from pipeline.extract.objects import OBJECTS
-from pipeline.records import Block, Claim
+from pipeline.records import Block, Claim, Mention
 
 THIS_EXERCISE = re.compile(
     r"\b(?:this|these|the|that) (?:exercises?|moves?|movements?|stretch(?:es)?|poses?|drills?)\b"
@@ -62,11 +62,14 @@ def this_exercise(kit: Toolkit, s: Sentence, previous: list[Found]) -> list[Clai
     return claims
 
 
-def exercise_item(kit: Toolkit, block: Block, objects: list[Found], state: DocumentState) -> list[Claim]:
+def exercise_item(
+    kit: Toolkit, block: Block, mentions: list[Mention], objects: list[Found], state: DocumentState
+) -> list[Claim]:
     """A heading or a short list item that names an exercise: the exercise the text then describes.
 
-    Inside an exercise list (a heading or lead-in that named a muscle) it is claimed for that
-    muscle; the sentences that follow may say what else it works ("Targets the glutes ...").
+    A muscle in the exercise's own name is what it works ("Hamstring stretch", "Soleus wall
+    sit"). Inside an exercise list (a heading or lead-in that named a muscle) it is claimed for
+    that muscle too; the sentences that follow may say what else it works ("Targets the glutes ...").
     """
     if block.kind not in ("heading", "title", "list_item") or len(block.text.split()) > MAX_ITEM_NAME_WORDS:
         return []
@@ -75,10 +78,16 @@ def exercise_item(kit: Toolkit, block: Block, objects: list[Found], state: Docum
         return []
     state.current_exercises = found
     state.discourse = []  # "This is good for balance" under the item is about the exercise, not a muscle
-    if not (state.exercise_list and state.topic):
-        return []
     span = (0, len(block.text))
-    return [kit.object_claim(block, span, m, o, "exercise_list_topic") for o in found for m in state.topic]
+    claims = [
+        kit.object_claim(block, span, m.muscle_id, o, "exercise_named_muscle")
+        for o in found
+        for m in mentions
+        if inside_object(m, [o]) and kit.can_be_subject(m)
+    ]
+    if state.exercise_list and state.topic:
+        claims += [kit.object_claim(block, span, m, o, "exercise_list_topic") for o in found for m in state.topic]
+    return claims
 
 
 def labelled_exercise(kit: Toolkit, s: Sentence) -> list[Claim]:

@@ -93,11 +93,11 @@ class ClaimExtractor:
             claims = member_claims(kit, heading) + _members_in_turn(kit, heading)
             if not any(is_exercise(o) for o in objects):  # an exercise's own heading keeps its list going
                 _enter_heading(kit, block, mentions, state)
-            return claims + exercise_item(kit, block, objects, state)
+            return claims + exercise_item(kit, block, mentions, objects, state)
         if block.kind == "table_row":
             return table_row(kit, self.nlp, block, state)
         state.table_columns = []
-        claims = heading_list_member(kit, block, mentions, state) + exercise_item(kit, block, objects, state)
+        claims = heading_list_member(kit, block, mentions, state) + exercise_item(kit, block, mentions, objects, state)
         label = _label(block, mentions, objects)
         starts = sentence_starts(block.text)
         paragraph_topic: list[str] = []

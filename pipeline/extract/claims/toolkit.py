@@ -22,6 +22,7 @@ RULE_CONFIDENCE = {
     "clause_subject": 0.85,
     "exercise_target": 0.85,
     "exercise_list_topic": 0.75,
+    "exercise_named_muscle": 0.8,
     "this_exercise": 0.8,
     "anaphor_paragraph_topic": 0.75,
     "anaphor_discourse_topic": 0.7,
