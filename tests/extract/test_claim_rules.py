@@ -42,6 +42,7 @@ def triples(claims, relation=None):
         ("The scalenes consist of three pairs of neck muscles: scalenus anterior and scalenus medius.", None),
         ("Strengthen the hamstrings and the soleus on the same day.", set()),
         ("Hill sprints load the posterior chain, hamstrings, glutes and lower back.", set()),
+        ("There are two calf muscles, gastrocnemius (big) and soleus (deep).", {"gastrocnemius", "soleus"}),
     ],
 )
 def test_members_joined_by_a_cue_in_either_order(claims_of, text, members):
@@ -259,3 +260,13 @@ def test_members_in_brackets_share_their_groups_clause(claims_of):
         "Stiffness in the calf complex (gastroc + soleus) and tibialis posterior can cause plantar fasciitis."
     )
     assert {m for m, _, _ in triples(claims, "injury")} == {"calves", "gastrocnemius", "soleus", "tibialis_posterior"}
+
+
+def test_this_movement_refers_to_the_muscle_that_makes_it(claims_of):
+    claims = claims_of("The calf muscles point the toes down.", "This action is critical for pushing off the ground.")
+    assert ("calves", "running_role", "propulsion") in triples(claims)
+
+
+def test_an_injury_named_for_a_muscle_group_is_that_groups(claims_of):
+    claims = claims_of("The usual adductor injury is a groin pull.")
+    assert triples(claims, "injury") == {("hip_adductors", "injury", "groin_strain")}

@@ -40,6 +40,10 @@ FORWARD = re.compile(
 FORWARD_WHOLE = re.compile(
     r"^\W*(?:muscles?|group)?\s*(?:,\s*(?:the|your)|\b(?:are|is|are called)\b\s*(?:the|your)?)\s*$", re.I
 )
+# A group counted ("three adductor muscles, Adductor Magnus, ...") announces its members, so
+# a bare comma after it opens their list.
+COUNTED = re.compile(r"\b(?:two|three|four|five|six|seven|[2-9])\s+$", re.I)
+FORWARD_WHOLE_COUNTED = re.compile(r"^\W*(?:muscles?|group)?\s*,\s*(?:the|your)?\s*$", re.I)
 BACKWARD = re.compile(
     r"\b(?:part|member|members|one|component|components|portion|head|heads) of\b|\bbelong(?:s|ing)? to\b|"
     r"\bthe \w+est (?:muscle |one )?(?:of|in)\b|\b(?:make|makes|made|making) up\b|\b(?:form|forms|forming) (?:the|your)\b|\bcompris(?:e|es|ing) (?:the|your)\b|"
@@ -112,7 +116,8 @@ def _joined(kit: Toolkit, s: Sentence, group: Mention, member: Mention) -> bool:
         return True
     joining = _without_mentions(between, listed, first.char_end)
     if first is group:
-        return FORWARD.search(joining) is not None or (not listed and FORWARD_WHOLE.match(joining) is not None)
+        whole = FORWARD_WHOLE if not COUNTED.search(text[: group.char_start]) else FORWARD_WHOLE_COUNTED
+        return FORWARD.search(joining) is not None or (not listed and whole.match(joining) is not None)
     return BACKWARD.search(joining) is not None
 
 
