@@ -270,3 +270,12 @@ def test_this_movement_refers_to_the_muscle_that_makes_it(claims_of):
 def test_an_injury_named_for_a_muscle_group_is_that_groups(claims_of):
     claims = claims_of("The usual adductor injury is a groin pull.")
     assert triples(claims, "injury") == {("hip_adductors", "injury", "groin_strain")}
+
+
+def test_an_anaphor_after_an_opening_phrase_and_this_tendon(claims_of):
+    claims = claims_of("The hamstrings sit behind the thigh.", "In most runners, they extend the hip.")
+    assert ("hamstrings", "action", "hip_extension") in triples(claims)
+    claims = claims_of(
+        "The tibialis posterior runs down the shin.", "Put simply, this tendon helps to hold up the arch."
+    )
+    assert triples(claims, "action") == set()

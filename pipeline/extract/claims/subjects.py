@@ -147,8 +147,8 @@ def _clause_or_anaphor_subjects(
         return _without_apposed_groups(kit, first_coordinated(clause.mentions, text), text), "clause_subject"
     if anaphor is None and not clause.mentions and _continues(s):
         return s.paragraph_topic, "continuation"
-    if anaphor is None or not anaphor_first:
-        return [], ""
+    if anaphor is None or not anaphor_first or "tendon" in anaphor.group().lower():
+        return [], ""  # "this tendon" is a structure, never one of the muscles named before
     singular = anaphor.group().lower().split()[-1] in SINGULAR_ANAPHORS
     earlier = [m for m in free if m.char_end <= found.start and m not in clause.mentions]
     in_sentence = [m.muscle_id for m in first_coordinated(earlier, text)]
