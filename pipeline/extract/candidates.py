@@ -53,6 +53,12 @@ OBJECT_WORDS = frozenset(
         "yourself",
     }
 )
+# Words after a verb that say where a muscle lies or goes: "sits under", "runs along", "lies deep".
+PLACING_WORDS = frozenset(
+    {"on", "in", "under", "over", "higher", "lower", "behind", "between", "at", "along", "across", "from", "to",
+     "into", "deep", "deeper", "just", "below", "above", "beneath", "near", "next", "up", "down", "directly",
+     "underneath", "alongside", "inside", "outside", "around", "beside", "toward", "towards", "through"}
+)  # fmt: skip
 # Punctuation that joins words of one name: "single-leg", "quad/hamstring/glute squeezes".
 JOINERS = frozenset({"-", "/"})
 # "This relaxing seated stretch": a phrase after these refers back to a name already given.
@@ -160,16 +166,20 @@ def muscle_prefixed(doc: Doc, kept: list[Span], muscle_words: frozenset[str], co
     return found
 
 
-def _subject_and_verb(doc: Doc, start: int, head: int, singular_head: str, muscle_words: frozenset[str]) -> bool:
-    """'Your hamstrings stretch as ...', 'the soleus sits under ...': after a determiner, a plural
-    noun and a bare head, or one muscle's name and a head ending in -s, are a subject and its verb.
-    Names put the body part in the singular ('hamstring stretch') and need no article."""
-    if not start or doc[start - 1].lower_ not in OBJECT_WORDS:
-        return False
+def _subject_and_verb(doc: Doc, start: int, head: int, singular_head: str, muscle_names: frozenset[str]) -> bool:
+    """'Your hamstrings stretch as ...', 'The gluteus medius sits higher': a subject and its verb.
+
+    After a determiner, a plural noun and a bare head are one; so is a muscle's whole name and a
+    head ending in -s, after a determiner or before a word that places it ("sits under", "runs
+    along"). Names put the body part in the singular ('hamstring stretch') and need no article.
+    """
+    after_determiner = start > 0 and doc[start - 1].lower_ in OBJECT_WORDS
     last, word = doc[head - 1].lower_, doc[head].lower_
     if word == singular_head:
-        return singular(last) != last
-    return start == head - 1 and last in muscle_words
+        return after_determiner and singular(last) != last
+    named = doc[start:head].text.lower() in muscle_names
+    placed = head + 1 < len(doc) and doc[head + 1].lower_ in PLACING_WORDS
+    return named and (after_determiner or placed)
 
 
 def candidate_name(span: Span, compounds: frozenset[str] = frozenset()) -> str:

@@ -38,11 +38,12 @@ def make_object_patterns(
 
 
 def muscle_words(lexicon: Lexicon) -> frozenset[str]:
-    """One-word names of muscles and groups ("soleus", "glutes", "quad"): words that can open an exercise's name."""
+    """Names of muscles and groups ("soleus", "glutes", "gluteus medius"): what can open an
+    exercise's name, or be the subject of a verb that looks like a head noun ("sits")."""
     return frozenset(
         term.text.lower()
         for term in lexicon.terms
-        if not term.case_sensitive and term.text.isalpha() and lexicon[term.muscle_id].kind != "structure"
+        if not term.case_sensitive and lexicon[term.muscle_id].kind != "structure"
     )
 
 

@@ -279,3 +279,53 @@ def test_an_anaphor_after_an_opening_phrase_and_this_tendon(claims_of):
         "The tibialis posterior runs down the shin.", "Put simply, this tendon helps to hold up the arch."
     )
     assert triples(claims, "action") == set()
+
+
+def test_a_muscle_that_helps_you_move_makes_the_movement(claims_of):
+    claims = claims_of("The flexor hallucis longus helps you push off the ground.")
+    assert ("flexor_hallucis_longus", "running_role", "propulsion") in triples(claims)
+
+
+def test_a_verb_or_one_session_opens_no_exercise_list(claims_of):
+    claims = claims_of(
+        "Hill repeats give the hamstrings and glutes a bonus workout.",
+        ("heading", "Step-Ups"),
+        "Step onto a box and stand tall.",
+    )
+    assert triples(claims, "exercise") == set()
+
+
+def test_a_lead_in_that_counts_exercises_opens_a_list(claims_of):
+    claims = claims_of(
+        "Try these three moves to strengthen the glutes.", ("list_item", "Step-ups"), "Step up and down."
+    )
+    assert ("gluteals", "exercise", "step_up") in triples(claims)
+
+
+def test_a_heading_that_refers_back_keeps_its_muscles(claims_of):
+    claims = claims_of(
+        "The peroneals run down the outside of the lower leg.",
+        ("heading", "What do they do?"),
+        "They evert the foot.",
+    )
+    assert ("fibularis_group", "action", "foot_eversion") in triples(claims)
+
+
+def test_a_muscles_full_name_and_a_verb_in_s_are_no_candidate(claims_of):
+    claims = claims_of("The gluteus medius sits higher on the pelvis. It abducts the hip.")
+    assert triples(claims) == {("gluteus_medius", "action", "hip_abduction")}
+
+
+def test_text_under_an_exercise_item_needs_no_pointer_and_negation_counts_before_the_muscle(claims_of):
+    claims = claims_of(
+        ("list_item", "Clamshell"),
+        "A gentle way to isolate the gluteus medius, so don't rush it.",
+    )
+    assert ("gluteus_medius", "exercise", "clamshell") in triples(claims)
+
+
+def test_as_well_as_joins_subjects_and_a_long_phrase_before_a_colon_is_no_label(claims_of):
+    claims = claims_of("Step-ups train the quads as well as the glutes.")
+    assert {m for m, _, _ in triples(claims, "exercise")} == {"quadriceps", "gluteals"}
+    claims = claims_of("The inner thigh is home to the adductor group: the adductor magnus also extends the hip.")
+    assert {m for m, _, o in triples(claims, "action")} == {"adductor_magnus"}

@@ -21,15 +21,19 @@ CLAUSE_BREAK = re.compile(r";|,? while (?!also\b|\w+ing\b)|,? whereas |,? but (?
 # A subordinate clause with a subject of its own: "... as the calf muscles push off". It starts a
 # clause only where a muscle is named within the next few words (so "act as the main shock
 # absorbers" does not).
-# "as a hip abductor" is a predicate, not a clause.
+# "as a hip abductor" is a predicate and "as well as" a conjunction, not a clause.
 SUBORDINATE = re.compile(
-    r"\b(?:as(?!\s+an?\b)|when|while|once|because|since|until|so that)\s+(?:the |your |their |its )?", re.I
+    r"\b(?<!such )(?<!well )(?:as(?!\s+(?:an?|well|much|many|long|far|soon|part|one)\b)|when|while|once|because|since|until|so that)"
+    r"\s+(?:the |your |their |its )?",
+    re.I,
 )
 SUBORDINATE_REACH = 25
 # ", and the tibialis anterior is ...": a second clause with its own subject, once the first has
 # said something (named an object) of its own.
 # Words after a muscle that make its own clause before ", and the ...": "extend the foot".
 MIN_PREDICATE_WORDS = 2
+# "... the adductor group: the adductor magnus extends the hip": a colon before a muscle opens a clause.
+COLON = re.compile(r":\s+")
 # ", then ...": a new clause when it names a subject of its own.
 THEN = re.compile(r",\s+then\b", re.I)
 COORDINATE = re.compile(r",\s+(?:and|but|whereas)\s+(?:the |your |their |its )?", re.I)
@@ -37,6 +41,10 @@ COORDINATE = re.compile(r",\s+(?:and|but|whereas)\s+(?:the |your |their |its )?"
 OPENING_SUBORDINATE = re.compile(r"^\W*(?:while|although|though|whereas|when|as|because|if|since|once)\b", re.I)
 MAIN_CLAUSE = re.compile(r",\s+(?:the |your |their |its )?")
 DEFINITION_LABEL = re.compile(r"^[^:.!?]{1,60}:\s")
+# A label names its subject in a few words, without a verb: "Upper Body Muscles:", not "The inner
+# thigh is home to the adductor group:".
+MAX_LABEL_WORDS = 6
+LABEL_VERB = re.compile(r"\b(?:is|are|was|were|has|have|include|includes|consists?|contains?)\b", re.I)
 # Tokens allowed between two mentions that name the same subject: "the quads and hamstrings",
 # "the adductors at the inner thigh, the quadriceps at the front of your thighs and ...", "the calf
 # complex (gastroc + soleus) and tibialis posterior".
@@ -80,6 +88,7 @@ class DocumentState:
     discourse: list[str] = field(default_factory=list)  # the last muscles named as a subject, heading or text
     exercise_list: bool = False  # under an exercise heading or an exercise lead-in ending in ':'
     lead_in: bool = False  # the exercise list was opened by a lead-in paragraph, not a heading
+    lead_in_block: int | None = None  # the block of that lead-in
     member_group: str | None = None  # a heading group whose member list follows
     table_columns: list[tuple[str, list[str]]] = field(default_factory=list)  # (relation, muscles)
     current_exercises: list[Found] = field(default_factory=list)  # the exercise item being described
@@ -142,6 +151,9 @@ class Sentence:
             main = next((m for m in MAIN_CLAUSE.finditer(self.text) if self._names_muscle_at(m.end(), reach=1)), None)
             if main is not None:
                 cuts.append((main.start(), main.start()))
+        for match in COLON.finditer(self.text):
+            if self._names_muscle_at(match.end()):
+                cuts.append((match.start(), match.end()))
         for match in THEN.finditer(self.text):
             if self._free_muscle_after(match.end()):
                 cuts.append((match.start(), match.start()))
@@ -164,7 +176,9 @@ class Sentence:
 def definition_label(text: str) -> int | None:
     """End offset of the 'Label:' that opens a definition-list item, if there is one."""
     match = DEFINITION_LABEL.match(text)
-    return match.end() - 1 if match else None
+    if match is None or len(match.group().split()) > MAX_LABEL_WORDS or LABEL_VERB.search(match.group()):
+        return None
+    return match.end() - 1
 
 
 def inside_object(mention: Mention, objects: Iterable[Found]) -> bool:

@@ -33,9 +33,14 @@ THIS_EXERCISE = re.compile(
     r"hits?|isolates?|stretches|loosens|releases|(?:great|good|ideal|perfect|excellent) for)\b",
     re.I,
 )
-# What a sentence that opens an exercise list talks about: plural exercises, not "stretching" as a verb.
+# What a sentence that opens an exercise list talks about: exercises it counts or points to
+# ("these three moves", "the following stretches", "5 simple drills"), not a verb ("the stretch
+# moves up the thigh") or one session ("a bonus workout").
 LEAD_IN = re.compile(
-    r"\b(?:exercises|stretches|moves|workouts?|drills|routines?|programs?|programmes?|progressions?|circuits?)\b", re.I
+    r"\b(?:these|the following|following|some|a few|few|several|more|\d+|two|three|four|five|six|seven|eight|"
+    r"nine|ten|best|top|simple|easy|effective|great|key|favou?rite|useful|essential|my|our|basic|targeted)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:exercises|stretches|moves|drills|workouts|routines|progressions|circuits)\b",
+    re.I,
 )
 # A list item is an exercise's name (not a sentence about it) if it is this short.
 MAX_ITEM_NAME_WORDS = 8
@@ -46,18 +51,24 @@ def is_exercise(found: Found) -> bool:
     return found.vocabulary in LINKS
 
 
-def this_exercise(kit: Toolkit, s: Sentence, previous: list[Found]) -> list[Claim]:
-    """'... get ready for some clamshells. This exercise targets your gluteus medius.'"""
+def this_exercise(kit: Toolkit, s: Sentence, previous: list[Found], describing: bool = False) -> list[Claim]:
+    """'... get ready for some clamshells. This exercise targets your gluteus medius.'
+
+    Text `describing` an exercise item (the paragraphs under "3. Clamshell") needs no pointer
+    back to it: "A gentle way to train the gluteus medius." A negation counts only before the
+    muscle it would deny ("isolates the gluteus medius, so don't rush").
+    """
     text = s.text
-    if not s.mentions or not THIS_EXERCISE.search(text) or kit.negated(text):
+    if not s.mentions or not (describing or THIS_EXERCISE.search(text)):
         return []
     modality = kit.modality(text)
+    affirmed = [m for m in s.mentions if not kit.negated(s.block.text[s.start : m.char_start])]
     claims = []
     for found in previous:
         if kit.cues.search(LINKS[found.vocabulary], text):
             claims += [
                 kit.object_claim(s.block, (s.start, s.end), m, found, "this_exercise", modality)
-                for m in unique_ids(s.mentions)
+                for m in unique_ids(affirmed)
             ]
     return claims
 
@@ -122,7 +133,8 @@ def open_exercise_list(kit: Toolkit, s: Sentence) -> None:
     free = [m for m in s.mentions if kit.can_be_subject(m)]
     if free:
         s.state.topic = [m.muscle_id for m in first_coordinated(free, s.block.text)]
-        s.state.exercise_list = True
+        s.state.exercise_list = s.state.lead_in = True
+        s.state.lead_in_block = s.block.block_idx
 
 
 def table_row(kit: Toolkit, nlp: Language, block: Block, state: DocumentState) -> list[Claim]:

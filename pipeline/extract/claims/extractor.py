@@ -10,6 +10,7 @@ no claim; hedged ones are kept with `modality = hedged`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from spacy.language import Language
@@ -115,7 +116,8 @@ class ClaimExtractor:
             )
             exercises = [o for o in s.objects if is_exercise(o)]
             if not exercises and (previous_exercises or state.current_exercises):
-                claims += this_exercise(kit, s, previous_exercises or state.current_exercises)
+                describing = not previous_exercises and block.kind == "paragraph"
+                claims += this_exercise(kit, s, previous_exercises or state.current_exercises, describing)
             previous_exercises = exercises or previous_exercises
             open_exercise_list(kit, s)
             claims += member_count(kit, s) + prominence(kit, s)
@@ -191,6 +193,9 @@ def _subject_named(kit: Toolkit, s: Sentence, objects: list[Found]) -> list[str]
     return [m for m in named if m in groups or not any(kit.is_member(g, m) for g in groups)]
 
 
+PRONOUN_HEADING = re.compile(r"\b(?:they|them|their|it|its|these muscles|this muscle)\b", re.I)
+
+
 def _enter_heading(kit: Toolkit, block: Block, mentions: list[Mention], state: DocumentState) -> None:
     state.exercise_list = bool(kit.cues.search("exercise_section", block.text))
     state.lead_in = False
@@ -198,7 +203,11 @@ def _enter_heading(kit: Toolkit, block: Block, mentions: list[Mention], state: D
     state.table_columns = []
     state.member_group = None
     # A heading without a muscle ("Smooth Muscles", "Downsides of Weakness") ends what "they"
-    # referred to; the section's muscle still owns its exercise lists.
+    # referred to; the section's muscle still owns its exercise lists. A heading that refers to
+    # them ("What do they do?", "How to train them") keeps the muscles of the text before it.
+    if PRONOUN_HEADING.search(block.text) and not mentions:
+        state.topic = state.discourse or state.topic
+        return
     state.discourse = []
     if mentions:
         state.topic = [m.muscle_id for m in first_coordinated(mentions, block.text)]
@@ -208,12 +217,16 @@ def _enter_heading(kit: Toolkit, block: Block, mentions: list[Mention], state: D
 
 
 def _track_exercise_lists(kit: Toolkit, block: Block, state: DocumentState) -> None:
-    """A paragraph ending in ':' opens a list; the next plain paragraph ends a lead-in's list."""
+    """A paragraph ending in ':' opens a list. A lead-in's list ends at a plain paragraph that
+    follows it before any exercise item does: the list it announced never came. Once items have
+    come, paragraphs describe them and the list lasts until the next heading."""
     if block.kind == "paragraph" and block.text.rstrip().endswith(":"):
         state.exercise_list = state.exercise_list or bool(kit.cues.search("exercise_section", block.text))
-        state.lead_in = True
-    elif block.kind == "paragraph" and state.lead_in:
-        state.exercise_list = state.lead_in = False
+        state.lead_in, state.lead_in_block = True, block.block_idx
+    elif block.kind == "paragraph" and state.lead_in and block.block_idx != state.lead_in_block:
+        if not state.current_exercises:
+            state.exercise_list = False
+        state.lead_in = False
 
 
 def extract_claims(

@@ -43,7 +43,7 @@ FORWARD_WHOLE = re.compile(
 # A group counted ("three adductor muscles, Adductor Magnus, ...") announces its members, so
 # a bare comma after it opens their list.
 COUNTED = re.compile(r"\b(?:two|three|four|five|six|seven|[2-9])\s+$", re.I)
-FORWARD_WHOLE_COUNTED = re.compile(r"^\W*(?:muscles?|group)?\s*,\s*(?:the|your)?\s*$", re.I)
+FORWARD_WHOLE_COUNTED = re.compile(r"^\W*(?:muscles?|group)?\s*,(?:[\s,]|\b(?:and|or|the|your)\b)*$", re.I)
 BACKWARD = re.compile(
     r"\b(?:part|member|members|one|component|components|portion|head|heads) of\b|\bbelong(?:s|ing)? to\b|"
     r"\bthe \w+est (?:muscle |one )?(?:of|in)\b|\b(?:make|makes|made|making) up\b|\b(?:form|forms|forming) (?:the|your)\b|\bcompris(?:e|es|ing) (?:the|your)\b|"
@@ -116,8 +116,9 @@ def _joined(kit: Toolkit, s: Sentence, group: Mention, member: Mention) -> bool:
         return True
     joining = _without_mentions(between, listed, first.char_end)
     if first is group:
-        whole = FORWARD_WHOLE if not COUNTED.search(text[: group.char_start]) else FORWARD_WHOLE_COUNTED
-        return FORWARD.search(joining) is not None or (not listed and whole.match(joining) is not None)
+        if COUNTED.search(text[: group.char_start]):  # members listed one after another
+            return FORWARD.search(joining) is not None or FORWARD_WHOLE_COUNTED.match(joining) is not None
+        return FORWARD.search(joining) is not None or (not listed and FORWARD_WHOLE.match(joining) is not None)
     return BACKWARD.search(joining) is not None
 
 

@@ -34,6 +34,10 @@ YOU_REACH = 25
 YOU_MOVE = re.compile(
     r"\byou(?:'re| are)?\s+(?:(?!(?:more|less|a|an|the|greater|better|extra|added|some)\b)\w+\s+)?$", re.I
 )
+# "It helps you push off": the muscle makes the movement the reader does.
+HELPS_YOU = re.compile(
+    r"\b(?:help(?:s|ed|ing)?|allow(?:s|ed|ing)?|let(?:s|ting)?|enabl(?:e|es|ed|ing)|power(?:s)?)\s+you\b", re.I
+)
 # An instruction: "Bend the banded knee slightly", "Lie on your back and lift ...".
 INSTRUCTION = re.compile(
     r"^\W*(?:bend|lie|stand|place|hold|lift|raise|lower|keep|squat|step|sit|start|begin|repeat|push|pull|bring|"
@@ -89,7 +93,7 @@ def _not_done_by_the_muscle(kit: Toolkit, s: Sentence, clause: Clause, found: Fo
     before = s.block.text[clause.start : found.start]
     return (
         kit.cues.search("hinder", before[-HINDER_REACH:]) is not None
-        or YOU_MOVE.search(before[-YOU_REACH:]) is not None
+        or (YOU_MOVE.search(before[-YOU_REACH:]) is not None and not HELPS_YOU.search(before[-YOU_REACH:]))
         or (INSTRUCTION.match(s.text) is not None and not [m for m in clause.mentions if m.char_end <= found.start])
     )
 
