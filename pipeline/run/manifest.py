@@ -35,7 +35,7 @@ def write_manifest(
         "python": platform.python_version(),
         "libraries": {name: library_version(name) for name in LIBRARIES},
         "build_key": build_key,
-        "outputs": output_digests(outputs),
+        "outputs": output_digests(outputs, path.parent),
         "stage_fingerprints": {stage: stage_fingerprint(stage)[:16] for stage in PER_DOCUMENT},
         "timings_s": {stage: round(seconds, 3) for stage, seconds in timings.items()},
         "documents": counts,

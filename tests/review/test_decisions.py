@@ -46,12 +46,22 @@ def test_append_keeps_hand_edits_and_comments(tmp_path):
     assert load_decisions(path)[0].at.startswith("2026-01-02T03:04:05")
 
 
-def test_a_flow_style_empty_list_is_still_appended_to_without_loss(tmp_path):
+@pytest.mark.parametrize(
+    "text",
+    [
+        "decisions: []\n",
+        "# ours\ndecisions: []  # none yet\n",
+        "decisions: [{conflict_id: x, action: accept, by: a, at: t}]\n",
+    ],
+)
+def test_a_flow_style_list_is_refused_saying_what_to_change_and_left_untouched(tmp_path, text):
     path = tmp_path / "decisions.yaml"
-    path.write_text("decisions: []\n")
-    append_decision(path, make("a"))
-    append_decision(path, make("b"))
-    assert [d.conflict_id for d in load_decisions(path)] == ["a", "b"]
+    path.write_text(text)
+    with pytest.raises(
+        DecisionsError, match=r"flow style .*Nothing was written. Write it in block style: `decisions:`"
+    ):
+        append_decision(path, make("a"))
+    assert path.read_text() == text
 
 
 @pytest.mark.parametrize(
