@@ -243,11 +243,15 @@ def _stage_command(args: argparse.Namespace, stage: Stage) -> int:
     except (Interrupted, KeyboardInterrupt) as exc:
         signum = exc.signum if isinstance(exc, Interrupted) else 2
         name = exc.name if isinstance(exc, Interrupted) else "SIGINT"
-        print(f"curate: stopped by {name}; {args.out} holds the last complete build", file=sys.stderr)
+        print(f"curate: stopped by {name}; {_left_as(args.out)}", file=sys.stderr)
         return EXIT_SIGNAL_BASE + signum
     except OSError as exc:
-        print(f"curate: nothing written, {args.out} holds the last complete build: {exc}", file=sys.stderr)
+        print(f"curate: nothing written, {_left_as(args.out)}: {exc}", file=sys.stderr)
     return EXIT_CANNOT_RUN
+
+
+def _left_as(out: Path) -> str:
+    return f"{out} holds the last complete build" if out.is_dir() else f"no build in {out}"
 
 
 def _clobber_refusal(args: argparse.Namespace, stage: Stage) -> str | None:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import faulthandler
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -35,3 +37,12 @@ def article_text() -> str:
         "Add these exercises to two sessions a week and you will feel the difference on hills and in the last miles "
         "of a long run, when the calves usually give out first.\n"
     )
+
+
+@pytest.fixture
+def watchdog():
+    """A test of something that must never block (a FIFO among the inputs) ends the run with a
+    traceback after two minutes instead of hanging it."""
+    faulthandler.dump_traceback_later(120, exit=True, file=sys.__stderr__)
+    yield
+    faulthandler.cancel_dump_traceback_later()
