@@ -64,11 +64,14 @@ def die_with_parent(parent: int) -> None:
     output pipes open for as long as their documents take.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build stops its workers itself
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the build's handler, inherited by fork
+    for signum in (signal.SIGTERM, signal.SIGHUP):  # not the build's handlers, which fork copied
+        signal.signal(signum, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:  # the build died before the line above took effect
+    try:
+        os.kill(parent, 0)  # the build died before the line above took effect
+    except ProcessLookupError:
         os._exit(1)
 
 

@@ -57,6 +57,9 @@ def project(tmp_path_factory, request):
         (work / "raw" / f"variant-{number}.txt").write_text(
             source.read_text() + f"\n\nA note added in edition {number}.\n"
         )
+    shutil.copytree(work / "raw", work / "raw-many")  # for builds killed while processing documents
+    for number, source in enumerate(sorted(raw_dir.glob("*.txt")) * 4):
+        (work / "raw-many" / f"more-{number}.txt").write_text(source.read_text() + f"\n\nPrinting number {number}.\n")
     (work / "decisions.yaml").write_text("decisions:\n")
     assert build(work, work / "old" / "out", raw="raw-old") == cli.EXIT_OK
     assert build(work, work / "ref" / "out") == cli.EXIT_OK
@@ -108,17 +111,24 @@ def next_build_finishes(work: Path, out: Path, capsys) -> None:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers through /proc")
-@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
-def test_a_kill_while_documents_are_processed_takes_the_workers_with_it(project, signum, capsys):
-    out = fresh_old(project, f"documents-{signum}")
+@pytest.mark.parametrize(
+    ("engine", "signum"),
+    [("local", signal.SIGKILL), ("local", signal.SIGTERM), ("local", signal.SIGINT), ("dask", signal.SIGKILL)],
+)
+def test_a_kill_while_documents_are_processed_takes_the_workers_with_it(project, engine, signum, capsys):
+    if engine == "dask":
+        pytest.importorskip("distributed")
+    out = fresh_old(project, f"documents-{engine}-{signum}")
     old = snapshot(out)
-    command = [*CURATE, *args(project, out), "--no-cache", "--workers", "2"]
+    # 31 documents without the cache: the kill lands while they are processed, well before writing
+    command = [*CURATE, *args(project, out, raw="raw-many"), "--no-cache", "--workers", "2", "--engine", engine]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while len(workers := children(process.pid)) < 2 and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert len(workers) == 2, "the build finished or failed before its workers started"
-    time.sleep(0.5)  # the workers are busy with documents now
+    assert len(workers) >= 2, "the build finished or failed before its workers started"
+    time.sleep(0.5 if engine == "local" else 3)  # the workers are busy with documents now (Dask's start slower)
+    workers = children(process.pid)
     process.send_signal(signum)
     # Orphaned workers would keep the build's stderr open: reading it to the end would hang.
     _, stderr = process.communicate(timeout=30)
@@ -131,6 +141,7 @@ def test_a_kill_while_documents_are_processed_takes_the_workers_with_it(project,
         time.sleep(0.05)
     assert not any(alive(pid) for pid in workers)
     assert snapshot(out) == old
+    assert sorted(p.name for p in out.parent.iterdir()) == [".out.lock", "out"]  # never got to staging
     next_build_finishes(project, out, capsys)
 
 
