@@ -207,8 +207,12 @@ def main(argv: list[str] | None = None) -> int:
     if command == "clean-cache":
         from pipeline.run.cache import run_lock
 
-        with run_lock(args.cache_dir):  # never under a running build
-            removed = StageCache(args.cache_dir).clear()
+        try:
+            with run_lock(args.cache_dir):  # never under a running build
+                removed = StageCache(args.cache_dir).clear()
+        except OSError as exc:
+            print(f"curate clean-cache: {args.cache_dir}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_CANNOT_RUN
         print(f"removed {removed} cache entries from {args.cache_dir}")
         return EXIT_OK
     try:

@@ -31,7 +31,7 @@ from pipeline.run.manifest import write_manifest
 from pipeline.run.progress import Steps
 from pipeline.run.stages import BY_NAME, Stage
 from pipeline.run.staging import Staging, staged_output
-from pipeline.write.parquet import Rows, write_tables
+from pipeline.write.parquet import Rows, check_references, to_table, write_validated
 from pipeline.write.review_page import write_review_page
 from pipeline.write.rows import (
     claim_rows,
@@ -60,7 +60,7 @@ def finish_build(result: RunResult, decisions: list[Decision], settings: Setting
     documents_done = time.perf_counter()
     built = reconcile_build(result, decisions, settings)
     reconciled_at = time.perf_counter()
-    with Steps("write", 2 * len(built) + 2, settings.progress) as steps, staged_output(settings.out_dir) as staging:
+    with Steps("write", len(built) + 2, settings.progress) as steps, staged_output(settings.out_dir) as staging:
         write_whole_build(staging, result, built, settings, steps)
         timings = {
             "ingest_and_documents": documents_done - started,
@@ -78,7 +78,7 @@ def finish_build(result: RunResult, decisions: list[Decision], settings: Setting
 
 
 def write_whole_build(
-    staging: Staging, result: RunResult, built: dict[str, Rows | pa.Table], settings: Settings, steps: Steps
+    staging: Staging, result: RunResult, built: dict[str, pa.Table], settings: Settings, steps: Steps
 ) -> None:
     """Every output of a whole build but the manifest, each into the staging folder.
 
@@ -89,7 +89,7 @@ def write_whole_build(
         write_review_page(staging.path / "review.html", result.reconciled.conflicts, settings.raw_dir)
 
 
-def reconcile_build(result: RunResult, decisions: list[Decision], settings: Settings) -> dict[str, Rows | pa.Table]:
+def reconcile_build(result: RunResult, decisions: list[Decision], settings: Settings) -> dict[str, pa.Table]:
     """Facts and conflicts over everything the documents gave, then the rows of every table."""
     lexicon, vocabulary = cached_lexicon(), cached_vocabulary()
     stage = BY_NAME["reconcile"]
@@ -107,8 +107,9 @@ def reconcile_build(result: RunResult, decisions: list[Decision], settings: Sett
             return tables(result, stage, lexicon, vocabulary)
 
 
-def tables(result: RunResult, stage: Stage, lexicon: Lexicon, vocabulary: Vocabulary) -> dict[str, Rows | pa.Table]:
-    """The tables `stage` writes, built from the build's records."""
+def tables(result: RunResult, stage: Stage, lexicon: Lexicon, vocabulary: Vocabulary) -> dict[str, pa.Table]:
+    """The tables `stage` writes, built from the build's records, each validated as it is built:
+    only one table's rows are ever held as Python dicts, which matters for a very large input."""
     builders: dict[str, Callable[[], Rows | pa.Table]] = {
         "documents": lambda: document_rows(result.documents, result.blocks, result.source_groups()),
         "blocks": result.blocks.table,
@@ -119,17 +120,22 @@ def tables(result: RunResult, stage: Stage, lexicon: Lexicon, vocabulary: Vocabu
         "facts": lambda: fact_rows(result.reconciled.facts, lexicon),
         "conflicts": lambda: conflict_rows(result.reconciled.conflicts),
     }
-    return {name: builders[name]() for name in stage.writes}
+    return {name: to_table(name, builders[name]()) for name in stage.writes}
 
 
 def write_outputs(
     out: Path,
-    built: dict[str, Rows | pa.Table],
+    built: dict[str, pa.Table],
     stats: dict[str, Any],
     on_table: Callable[[str], None] = lambda name: None,
 ) -> list[Path]:
-    """Every table, then stats.json (when there are stats); each written atomically."""
-    written = write_tables(built, out, on_table=on_table)
+    """Every table (validated already; the references between them are checked before any is
+    written), then stats.json when there are stats."""
+    check_references(built)
+    written = []
+    for name, table in built.items():
+        written.append(write_validated(name, table, out))
+        on_table(name)
     if stats:
         stats_path = out / "stats.json"
         write_json_atomically(stats_path, stats)
