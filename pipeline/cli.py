@@ -3,7 +3,8 @@
 Exit status: 0 when every input was curated, 1 when the run finished but some inputs failed
 (their rows in documents.parquet say why), 2 when the run could not start or could not write
 (bad arguments, missing input folder, an invalid lexicon, rule or decisions file, a table that
-breaks the data contract).
+breaks the data contract, an output folder that cannot take the build), 130 or 143 when stopped
+by SIGINT or SIGTERM (the output folder then holds the previous build).
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from pipeline.records import ACTIONS
 from pipeline.review.decisions import DEFAULT_DECISIONS, DecisionsError, reviewer_name
 from pipeline.run.cache import DEFAULT_CACHE_DIR, StageCache
 from pipeline.run.engines import ENGINES
+from pipeline.run.interrupt import Interrupted, stop_on_signals
 from pipeline.run.stages import BY_COMMAND, STAGES, Stage
+from pipeline.run.staging import OutputError, hold, output_folder, outputs_present, recover_if_idle
 from pipeline.run.summary import report_counts, report_per_document, report_problems, report_written
 from pipeline.run.uptodate import BuildInputs, LastBuild, build_key, up_to_date
 
@@ -33,6 +36,24 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_SOME_FAILED, EXIT_CANNOT_RUN = 0, 1, 2
 # What `curate evaluate` leaves in the build it scores, for the report.
 EVALUATION_FILE = "evaluation.json"
+
+
+# A process stopped by a signal exits with 128 + the signal's number, as the shell reports it.
+EXIT_SIGNAL_BASE = 128
+
+
+def _at_least(minimum: int) -> type[int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    parse.__name__ = "number"
+    return parse  # type: ignore[return-value]
 
 
 def _stage_help(stage: Stage) -> str:
@@ -53,7 +74,7 @@ def _add_io_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     parser.add_argument("--out", type=Path, default=default(Path("curated")), help="output folder (default: curated)")
     parser.add_argument(
         "--max-bytes",
-        type=int,
+        type=_at_least(1),
         default=default(DEFAULT_MAX_BYTES),
         help=f"inputs larger than this are reported as errors (default: {DEFAULT_MAX_BYTES})",
     )
@@ -80,7 +101,10 @@ def _add_io_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
         help="where the per-document stages run: a local process pool (default) or a Dask cluster",
     )
     parser.add_argument(
-        "--workers", type=int, default=default(0), help="local pool or LocalCluster size (default: one per core)"
+        "--workers",
+        type=_at_least(0),
+        default=default(0),
+        help="local pool or LocalCluster size (default: one per core)",
     )
     parser.add_argument(
         "--scheduler", default=default(None), help="dask: address of a running scheduler (default: a LocalCluster)"
@@ -93,12 +117,14 @@ def _add_io_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     )
 
 
-def _add_force_option(parser: argparse.ArgumentParser, default: object) -> None:
+def _add_force_option(parser: argparse.ArgumentParser, default: object, whole: bool = True) -> None:
     parser.add_argument(
         "--force",
         action="store_true",
         default=default,
-        help="rebuild even when inputs, code, settings and decisions equal the last build's",
+        help="rebuild even when inputs, code, settings and decisions equal the last build's"
+        if whole
+        else "replace a fuller build in --out (its other tables are removed) instead of refusing",
     )
 
 
@@ -121,8 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         _add_io_options(sub, defaults=False)
-        if stage.command == "run":
-            _add_force_option(sub, default=argparse.SUPPRESS)
+        _add_force_option(sub, default=argparse.SUPPRESS, whole=stage.command == "run")
     schema = commands.add_parser(
         "schema",
         help="Print the data dictionary of every table.",
@@ -244,17 +269,73 @@ def main(argv: list[str] | None = None) -> int:
 
         return page_command(args)
     if command == "clean-cache":
-        removed = StageCache(args.cache_dir).clear()
+        from pipeline.run.cache import run_lock
+
+        try:
+            with run_lock(args.cache_dir):  # never under a running build
+                removed = StageCache(args.cache_dir).clear()
+        except OSError as exc:
+            print(f"curate clean-cache: {args.cache_dir}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_CANNOT_RUN
         print(f"removed {removed} cache entries from {args.cache_dir}")
         return EXIT_OK
-    if not args.raw.is_dir():
-        print(f"curate: input folder {args.raw} does not exist", file=sys.stderr)
-        return EXIT_CANNOT_RUN
     try:
-        return _build(args, BY_COMMAND[command])
+        output_folder(args.out)
+    except OutputError as exc:
+        print(f"curate: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    if not args.raw.is_dir():
+        what = "is not a folder" if args.raw.exists() else "does not exist"
+        print(f"curate: input folder {args.raw} {what}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    return _stage_command(args, BY_COMMAND[command])
+
+
+def _stage_command(args: argparse.Namespace, stage: Stage) -> int:
+    """A build: own --out (lock, recovery), refuse to clobber a fuller build, build; errors and
+    signals become an exit status and a message, never a traceback."""
+    try:
+        with stop_on_signals(), hold(args.out) as recovered:
+            for line in recovered:
+                if not args.quiet:
+                    print(f"curate: {line}", file=sys.stderr)
+            refusal = _clobber_refusal(args, stage)
+            if refusal:
+                print(refusal, file=sys.stderr)
+                return EXIT_CANNOT_RUN
+            return _build(args, stage)
     except DecisionsError as exc:
         print(f"curate: nothing written, the decisions file is invalid: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_RUN
+    except OutputError as exc:
+        print(f"curate: nothing written: {exc}", file=sys.stderr)
+    except (Interrupted, KeyboardInterrupt) as exc:
+        signum = exc.signum if isinstance(exc, Interrupted) else 2
+        name = exc.name if isinstance(exc, Interrupted) else "SIGINT"
+        print(f"curate: stopped by {name}; {_left_as(args.out)}", file=sys.stderr)
+        return EXIT_SIGNAL_BASE + signum
+    except OSError as exc:
+        print(f"curate: nothing written, {_left_as(args.out)}: {exc}", file=sys.stderr)
+    return EXIT_CANNOT_RUN
+
+
+def _left_as(out: Path) -> str:
+    return f"{out} holds the last complete build" if out.is_dir() else f"no build in {out}"
+
+
+def _clobber_refusal(args: argparse.Namespace, stage: Stage) -> str | None:
+    """A partial stage (`curate ingest` ...) would replace --out with fewer outputs than it holds:
+    the message refusing to, unless --force."""
+    if stage.command == "run" or args.force:
+        return None
+    writes = {f"{name}.parquet" for name in stage.writes} | ({"stats.json"} if stage.name != "ingest" else set())
+    dropped = sorted(outputs_present(args.out) - writes)
+    if not dropped:
+        return None
+    return (
+        f"curate {stage.command}: nothing written: {args.out} holds a fuller build ({', '.join(dropped)}), "
+        f"which `curate {stage.command}` would replace with {', '.join(sorted(writes))} alone. "
+        f"Give another --out (e.g. --out {args.out}-{stage.command}), or --force to replace it."
+    )
 
 
 def _build(args: argparse.Namespace, stage: Stage) -> int:
@@ -318,6 +399,11 @@ def _report_unchanged(last: LastBuild, args: argparse.Namespace) -> int:
 def _review_command(args: argparse.Namespace) -> int:
     from pipeline.review.terminal import ReviewContext, ReviewError, decide, interactive_review, list_conflicts
 
+    try:
+        recover_if_idle(args.out)  # a build killed mid-swap (fallback swap only) is finished first
+    except (OutputError, OSError) as exc:
+        print(f"curate {args.command}: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
     context = ReviewContext(out_dir=args.out, decisions_path=args.decisions, reviewer=args.by or reviewer_name())
     try:
         if args.command == "decide":

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import faulthandler
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -47,3 +49,12 @@ def seed_build(tmp_path_factory) -> Path:
     args = ["run", "--raw", str(RAW), "--out", str(out), "--decisions", str(decisions), "-q"]
     assert cli.main(args) == cli.EXIT_OK
     return out
+
+
+@pytest.fixture
+def watchdog():
+    """A test of something that must never block (a FIFO among the inputs) ends the run with a
+    traceback after two minutes instead of hanging it."""
+    faulthandler.dump_traceback_later(120, exit=True, file=sys.__stderr__)
+    yield
+    faulthandler.cancel_dump_traceback_later()

@@ -82,19 +82,20 @@ def test_ingest_subcommand_writes_only_documents(tmp_path, raw_dir):
     assert pq.read_table(out / "documents.parquet").num_rows == 5
 
 
-def test_crash_while_writing_leaves_previous_output_intact(tmp_path, raw_dir, monkeypatch):
+def test_crash_while_writing_leaves_previous_output_intact(tmp_path, raw_dir, monkeypatch, capsys):
     out = tmp_path / "out"
     assert cli.main(["--raw", str(raw_dir), "--out", str(out), "-q"]) == cli.EXIT_OK
-    before = (out / "blocks.parquet").read_bytes()
+    before = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
     def crash(table, where, **kwargs):
         Path(where).write_bytes(b"PAR1 half a file")
-        raise OSError("disk full")
+        raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(write.pq, "write_table", crash)
-    with pytest.raises(OSError, match="disk full"):
-        cli.main(["--raw", str(raw_dir), "--out", str(out), "-q", "--force"])
-    assert (out / "blocks.parquet").read_bytes() == before
+    assert cli.main(["--raw", str(raw_dir), "--out", str(out), "-q", "--force"]) == cli.EXIT_CANNOT_RUN
+    assert f"nothing written, {out} holds the last complete build" in capsys.readouterr().err
+    assert {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]  # no staging folder left
     expected = ["blocks.parquet", "documents.parquet", "mentions.parquet", "muscles.parquet", "stats.json"]
     expected = [*expected, "claims.parquet", "vocabulary.parquet", "facts.parquet", "conflicts.parquet"]
     expected = sorted([*expected, "review.html", "report.html", "audit", "manifest.json"])

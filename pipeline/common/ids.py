@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from pipeline.common.files import open_regular
+
 ID_LENGTH = 16
 # Files are hashed in pieces of this size, so a large input is never held whole.
 READ_CHUNK = 1 << 20
@@ -27,9 +29,10 @@ def short_id(*parts: object) -> str:
 
 
 def file_sha256(path: Path) -> str:
-    """The full SHA-256 of a file's bytes, read in pieces. Raises OSError if it cannot be read."""
+    """The full SHA-256 of a file's bytes, read in pieces. Raises OSError if it cannot be read,
+    and NotRegularFile (an OSError) for a FIFO, device or socket, which is never opened for reading."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         while chunk := handle.read(READ_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()

@@ -5,6 +5,10 @@ process that took them and are not inherited by the worker processes it forks, s
 build never leaves its lock held by orphaned workers, and the kernel drops it the moment the
 holder dies. The holder writes its PID into the file, so a build that has to wait can say
 which process it is waiting for.
+
+Within one process the lock is re-entrant: a POSIX lock is dropped when the process closes *any*
+descriptor of the file, so taking it a second time (opening the file again) would release it
+on the way out. A nested `exclusive_lock` on a path this process holds just runs its block.
 """
 
 from __future__ import annotations
@@ -16,6 +20,13 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+# Lock files this process holds (real paths), with how many blocks hold each.
+_held: dict[str, int] = {}
+
+
+class LockBusy(Exception):
+    """Raised by a non-blocking `exclusive_lock` when another process holds the lock."""
 
 
 def _default_notice(message: str) -> None:
@@ -40,15 +51,38 @@ def holder_of(path: Path) -> int | None:
 
 
 @contextlib.contextmanager
-def exclusive_lock(path: Path, what: str, notice: Callable[[str], None] = _default_notice) -> Iterator[None]:
+def exclusive_lock(
+    path: Path, what: str, notice: Callable[[str], None] = _default_notice, blocking: bool = True
+) -> Iterator[None]:
     """Hold `path` locked while the block runs; wait (saying for whom) while another process holds it.
 
     `what` names the protected thing in the waiting message ("the stage cache .cache/curate").
+    With `blocking=False`, raise LockBusy instead of waiting.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    key = os.path.realpath(path)
+    if key in _held:
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
+    with _locked(path, what, notice, blocking):
+        _held[key] = 1
+        try:
+            yield
+        finally:
+            del _held[key]
+
+
+@contextlib.contextmanager
+def _locked(path: Path, what: str, notice: Callable[[str], None], blocking: bool) -> Iterator[None]:
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         if not _try_lock(fd):
+            if not blocking:
+                raise LockBusy(f"{what}: {path} is locked by another process")
             holder = holder_of(path)
             by = f"process {holder}" if holder else "another process"
             notice(f"waiting for {what}: {path} is locked by {by}")

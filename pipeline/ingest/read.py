@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from pipeline.common.files import NotRegularFile, open_regular, regular_file_size
 from pipeline.common.ids import short_hash
 from pipeline.records import (
     STATUS_DUPLICATE,
@@ -36,6 +37,12 @@ DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 # Share of control characters (other than tab/newline/CR/form feed) above which decoded text
 # is taken to be binary: real text dumps have essentially none.
 MAX_CONTROL_CHAR_RATIO = 0.01
+# Share of NUL bytes above which a file is binary (images, archives, UTF-16 without a byte-order
+# mark). The share, not the presence: a few stray NULs from a broken export must not cost a whole
+# article; any binary format has far more than 1 in 100 bytes.
+MAX_NUL_RATIO = 0.01
+# Bytes (and characters) sampled for both shares.
+SAMPLE_SIZE = 65536
 
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -167,12 +174,16 @@ def _path_id(rel_path: str) -> str:
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes; only a regular file is opened (a FIFO or a device would block or never end)."""
     try:
-        size = path.stat().st_size
+        size = regular_file_size(path)
         if size > max_bytes:
             raise InputError(f"file is {size / 1e6:.1f} MB, above the {max_bytes / 1e6:.1f} MB limit (--max-bytes)")
-        with open(path, "rb") as handle:
-            return handle.read(max_bytes + 1)
+        with open_regular(path) as handle:  # checked again on the open file: it may have been swapped
+            data = handle.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise InputError(f"file grew above the {max_bytes / 1e6:.1f} MB limit (--max-bytes) while being read")
+        return data
     except InputError:
         raise
     except OSError as exc:
@@ -180,6 +191,8 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
 
 
 def _describe_os_error(exc: OSError) -> str:
+    if isinstance(exc, NotRegularFile):
+        return f"not read: {exc.strerror}; only regular files are inputs"
     if exc.errno == errno.ELOOP:
         return "symlink loop: the link never reaches a real file"
     if exc.errno in (errno.EACCES, errno.EPERM):
@@ -215,8 +228,10 @@ def decode(data: bytes) -> tuple[str, str]:
                 return _checked(data.decode(encoding)), encoding
             except UnicodeDecodeError as exc:
                 raise InputError(f"has a {encoding} byte-order mark but invalid bytes ({exc.reason})") from exc
-    if b"\x00" in data[:8192]:
-        raise InputError("binary file (contains NUL bytes), not text or HTML")
+    sample = data[:SAMPLE_SIZE]
+    nuls = sample.count(0)
+    if nuls / len(sample) > MAX_NUL_RATIO:
+        raise InputError(f"binary file ({nuls} NUL bytes in its first {len(sample)}), not text or HTML")
     try:
         return _checked(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError as exc:
@@ -244,12 +259,16 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 def _checked(text: str) -> str:
-    sample = text[:65536]
+    """The text without a leading BOM and without stray control characters (a NUL breaks the HTML
+    parser); InputError if there are so many that the file is binary."""
+    sample = text[:SAMPLE_SIZE]
     if sample:
         # A regex count, not a per-character category lookup: this runs on every input of every build.
         controls = len(CONTROL_CHARS.findall(sample))
         if controls / len(sample) > MAX_CONTROL_CHAR_RATIO:
             raise InputError("binary file (control characters), not text or HTML")
+        if controls or CONTROL_CHARS.search(text, len(sample)):
+            text = CONTROL_CHARS.sub("", text)
     return text.lstrip("\ufeff")
 
 

@@ -61,6 +61,11 @@ def find_conflict(conflicts: list[dict[str, Any]], conflict_id: str) -> dict[str
         return matches[0]
     if matches:
         raise ReviewError(f"'{conflict_id}' matches {len(matches)} conflicts; give more of the id")
+    if len(conflict_id) < MIN_PREFIX:
+        raise ReviewError(
+            f"no conflict has the id '{conflict_id}'; a shortened id needs at least {MIN_PREFIX} characters "
+            "(see `curate review --list`)"
+        )
     raise ReviewError(f"no conflict '{conflict_id}' in the last build (see `curate review --list`)")
 
 

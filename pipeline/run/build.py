@@ -4,6 +4,10 @@ Documents stream through the per-document stages (cached, on an engine); reconci
 once over everything they produced; the writer validates and writes the tables. A build can
 stop after any stage (`curate strip`, `curate muscles`, `curate claims`); `curate run` runs them
 all and also writes the review page and the manifest.
+
+A build owns its output folder for its whole run (`staging.hold`: a lock beside it, and the
+recovery of any build killed before), and its outputs replace the folder in one step at the end
+(`staging.staged_output`), so readers see the previous build until the new one is complete.
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ from pipeline.ingest.read import DEFAULT_MAX_BYTES, iter_documents
 from pipeline.reconcile.dedupe import groups_of_signatures
 from pipeline.records import STATUS_ERROR, Claim, Document, Mention
 from pipeline.review.decisions import DEFAULT_DECISIONS
-from pipeline.run.cache import DEFAULT_CACHE_DIR, run_lock
+from pipeline.run.cache import DEFAULT_CACHE_DIR, StageCache, run_lock
 from pipeline.run.engines import EngineSettings, run_documents
 from pipeline.run.progress import progress
 from pipeline.run.stages import BY_NAME, Stage
+from pipeline.run.staging import hold
 from pipeline.run.uptodate import BuildInputs, build_key
 from pipeline.write.blocktable import BlockTable
 
@@ -87,16 +92,17 @@ def run_through(stage_name: str, settings: Settings) -> RunResult:
 
     stage = BY_NAME[stage_name]
     started = time.perf_counter()
-    inputs = settings.build_inputs()
-    whole = stage.name == "reconcile"
-    # Taken before anything is read: an input edited during the build makes the next run rebuild.
-    key = (settings.build_key or build_key(inputs)) if whole else None
-    decisions = inputs.decisions if whole else []  # a malformed file stops the run before any work
-    result = document_stages(inputs, settings, stage)
-    if not whole:
-        write_partial(result, stage, settings)
-        return result
-    finish_build(result, decisions, settings, key, started)
+    with hold(settings.out_dir):  # no other build writes --out meanwhile (already held by the CLI)
+        inputs = settings.build_inputs()
+        whole = stage.name == "reconcile"
+        # Taken before anything is read: an input edited during the build makes the next run rebuild.
+        key = (settings.build_key or build_key(inputs)) if whole else None
+        decisions = inputs.decisions if whole else []  # a malformed file stops the run before any work
+        result = document_stages(inputs, settings, stage)
+        if not whole:
+            write_partial(result, stage, settings)
+            return result
+        finish_build(result, decisions, settings, key, started)
     return result
 
 
@@ -113,9 +119,11 @@ def document_stages(inputs: BuildInputs, settings: Settings, stage: Stage) -> Ru
     documents = iter_documents(inputs.sources, settings.max_bytes)
     lock = run_lock(settings.cache_dir) if settings.use_cache else contextlib.nullcontext()
     result = RunResult(documents=[])
-    with lock:
-        outputs = progress(run_documents(documents, engine), len(inputs.sources), "documents", settings.progress)
-        for out in outputs:
+    with lock, contextlib.closing(run_documents(documents, engine)) as outputs:
+        if settings.use_cache:
+            StageCache(settings.cache_dir).sweep()  # leftovers of a killed build; ours start now
+        # Closed explicitly: on an error or a signal the engine kills its workers at once.
+        for out in progress(outputs, len(inputs.sources), "documents", settings.progress):
             _collect(result, out)
     return result
 

@@ -17,18 +17,21 @@ import hashlib
 import os
 import pickle
 import shutil
+import tempfile
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from pipeline.common.atomic import write_atomically
 from pipeline.common.locks import exclusive_lock
 from pipeline.run.stages import BY_NAME, PER_DOCUMENT
 
 # $CURATE_CACHE_DIR moves it (the test suite uses a temporary one).
 DEFAULT_CACHE_DIR = Path(os.environ.get("CURATE_CACHE_DIR", ".cache/curate"))
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+LOCK_NAME = ".lock"
+SCRATCH_NAME = ".tmp"  # entries being written
 
 # Bumped when the layout of cached values changes.
 CACHE_FORMAT = "4"
@@ -110,20 +113,45 @@ class StageCache:
         return self.enabled and self._path(stage, key).is_file()
 
     def put(self, stage: str, key: str, value: Any) -> None:
+        """Store an entry: written under `root/.tmp/`, then renamed into place, so a worker killed
+        midway leaves a temporary file there (removed by `sweep`), never a half entry."""
         if not self.enabled:
             return
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        write_atomically(self._path(stage, key), lambda tmp: tmp.write_bytes(data))
+        path = self._path(stage, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = self.root / SCRATCH_NAME
+        scratch.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=scratch)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    def sweep(self) -> None:
+        """Remove the temporary files of entries whose writer was killed (call under `run_lock`)."""
+        shutil.rmtree(self.root / SCRATCH_NAME, ignore_errors=True)
 
     def clear(self) -> int:
-        """Remove every entry; returns how many there were."""
+        """Remove every entry; returns how many there were. The lock file stays: a build waiting on
+        it must find the same file as the next build."""
         if not self.root.exists():
             return 0
         count = sum(1 for p in self.root.rglob("*") if p.is_file() and not p.name.startswith("."))
-        shutil.rmtree(self.root)
+        for child in self.root.iterdir():
+            if child.name == LOCK_NAME:
+                continue
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
         return count
 
 
 def run_lock(root: Path) -> contextlib.AbstractContextManager[None]:
     """Hold the cache for one build at a time; a second build waits for the first, and says so."""
-    return exclusive_lock(root / ".lock", f"the stage cache {root}")
+    return exclusive_lock(root / LOCK_NAME, f"the stage cache {root}")

@@ -6,11 +6,20 @@
   address is given). Results come back to the client in input order; reconcile runs there.
 
 Outputs are yielded in input order, so every engine gives the same tables byte for byte.
+
+Workers never outlive the build. Pool workers ask the kernel to kill them when the build dies
+(`PR_SET_PDEATHSIG` on Linux) and leave SIGINT to it; a build that stops on an error or a signal
+kills its workers before it returns. Dask's LocalCluster workers exit on their own when the
+process that started them goes away (distributed watches a pipe to its parent).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -42,6 +51,28 @@ class EngineSettings:
     @property
     def n_workers(self) -> int:
         return self.workers or os.cpu_count() or 1
+
+
+# prctl(2) option: the signal a process gets when its parent dies (Linux).
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Pool worker initializer: be killed with the build, and let the build handle Ctrl-C.
+
+    Without this, a build killed mid-run leaves its workers running under PID 1, holding its
+    output pipes open for as long as their documents take.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build stops its workers itself
+    for signum in (signal.SIGTERM, signal.SIGHUP):  # not the build's handlers, which fork copied
+        signal.signal(signum, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    try:
+        os.kill(parent, 0)  # the build died before the line above took effect
+    except ProcessLookupError:
+        os._exit(1)
 
 
 # One processor per worker process, built on its first document and reused for the rest.
@@ -98,8 +129,10 @@ class _Workers:
     def __enter__(self) -> _Workers:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         if self._pool is not None:
+            if exc_type is not None:  # an error or a signal: do not wait for documents in progress
+                _kill_workers(self._pool)
             self._pool.shutdown(cancel_futures=True)
         if self._client is not None:
             self._client.close()
@@ -114,7 +147,9 @@ class _Workers:
         if s.n_workers <= 1:
             return _done(self.driver(doc))
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=s.n_workers)
+            self._pool = ProcessPoolExecutor(
+                max_workers=s.n_workers, initializer=die_with_parent, initargs=(os.getpid(),)
+            )
         return self._pool.submit(process_document, doc, *args)
 
     def _dask_client(self):
@@ -131,3 +166,12 @@ class _Workers:
                 )
                 self._client = Client(self._cluster)
         return self._client
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill a pool's worker processes now (the executor has no public way before Python 3.14)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=5)

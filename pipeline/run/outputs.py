@@ -1,6 +1,12 @@
 """What a build writes once its stages have run: the tables of its last stage, stats.json, and
 for a whole build the reconciled facts and conflicts, review.html, report.html with the audit
-pages they cite, and the manifest."""
+pages they cite, and the manifest.
+
+Every writer writes into the staging folder it is given (`staging.path`), never into --out:
+`staged_output` swaps the folder in as --out only once every writer has finished, so --out
+always holds one complete build. An output of the whole build is one more call in
+`_write_whole_build`; the manifest, written last, lists and hashes every file in the folder.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +31,9 @@ from pipeline.run.build import RunResult, Settings
 from pipeline.run.manifest import write_manifest
 from pipeline.run.progress import Steps
 from pipeline.run.stages import BY_NAME, Stage
+from pipeline.run.staging import Staging, staged_output
 from pipeline.write.pages import write_report_pages
-from pipeline.write.parquet import Rows, write_tables
+from pipeline.write.parquet import Rows, check_references, to_table, write_validated
 from pipeline.write.review_page import write_review_page
 from pipeline.write.rows import (
     claim_rows,
@@ -44,14 +51,52 @@ def write_partial(result: RunResult, stage: Stage, settings: Settings) -> None:
     lexicon, vocabulary = cached_lexicon(), cached_vocabulary()
     if stage.name != "ingest":
         result.stats = stats_report(result, lexicon, vocabulary, stage)
-    result.written = write_outputs(settings.out_dir, tables(result, stage, lexicon, vocabulary), result.stats)
+    built = tables(result, stage, lexicon, vocabulary)
+    with staged_output(settings.out_dir) as staging:
+        written = write_outputs(staging.path, built, result.stats)
+    result.written = [staging.final(path) for path in written]
 
 
 def finish_build(result: RunResult, decisions: list[Decision], settings: Settings, key: str, started: float) -> None:
     """Reconcile, then every table, the review page, stats.json and the manifest."""
+    documents_done = time.perf_counter()
+    built = reconcile_build(result, decisions, settings)
+    reconciled_at = time.perf_counter()
+    with Steps("write", len(built) + 3, settings.progress) as steps, staged_output(settings.out_dir) as staging:
+        write_whole_build(staging, result, built, settings, steps)
+        timings = {
+            "ingest_and_documents": documents_done - started,
+            "reconcile": reconciled_at - documents_done,
+            "write": time.perf_counter() - reconciled_at,
+            "total": time.perf_counter() - started,
+        }
+        counts = {"files": len(result.documents), "processed": result.processed, "from_cache": result.from_cache}
+        counts["failed"] = len(result.failed)
+        with steps.step("manifest.json"):
+            manifest = staging.path / "manifest.json"
+            outputs = staging.files()  # every output of the build, whoever wrote it
+            write_manifest(manifest, result.documents, settings.build_inputs(), timings, counts, key, outputs)
+    result.written = [staging.final(path) for path in [*outputs, manifest]]
+
+
+def write_whole_build(
+    staging: Staging, result: RunResult, built: dict[str, pa.Table], settings: Settings, steps: Steps
+) -> None:
+    """Every output of a whole build but the manifest, each into the staging folder.
+
+    A new output is one more call here, writing under `staging.path`.
+    """
+    write_outputs(staging.path, built, result.stats, steps.advance)
+    with steps.step("review.html"):
+        write_review_page(staging.path / "review.html", result.reconciled.conflicts)
+    with steps.step("report.html and audit pages"):
+        write_report_pages(staging.path, settings.raw_dir, beside=settings.out_dir)
+
+
+def reconcile_build(result: RunResult, decisions: list[Decision], settings: Settings) -> dict[str, pa.Table]:
+    """Facts and conflicts over everything the documents gave, then the rows of every table."""
     lexicon, vocabulary = cached_lexicon(), cached_vocabulary()
     stage = BY_NAME["reconcile"]
-    documents_done = time.perf_counter()
     with Steps("reconcile", 3, settings.progress) as steps:
         with steps.step("near-duplicate groups"):
             groups = {doc_id: group for doc_id, (group, _) in result.source_groups().items()}
@@ -63,32 +108,12 @@ def finish_build(result: RunResult, decisions: list[Decision], settings: Setting
             result.mentions, result.claims = reconciled.mentions, reconciled.claims
             result.stats = stats_report(result, lexicon, vocabulary, stage)
             result.stats["reconcile"] = reconcile_stats(reconciled, settings.decisions)
-            built = tables(result, stage, lexicon, vocabulary)
-    reconciled_at = time.perf_counter()
-    with Steps("write", 2 * len(built) + 2, settings.progress) as steps:
-        result.written = write_outputs(settings.out_dir, built, result.stats, steps.advance)
-        page = settings.out_dir / "review.html"
-        with steps.step("review.html"):
-            write_review_page(page, reconciled.conflicts)
-        result.written.append(page)
-        with steps.step("report.html and audit pages"):
-            result.written += write_report_pages(settings.out_dir, settings.raw_dir)
-    finished = time.perf_counter()
-    timings = {
-        "ingest_and_documents": documents_done - started,
-        "reconcile": reconciled_at - documents_done,
-        "write": finished - reconciled_at,
-        "total": finished - started,
-    }
-    counts = {"files": len(result.documents), "processed": result.processed, "from_cache": result.from_cache}
-    counts["failed"] = len(result.failed)
-    manifest = settings.out_dir / "manifest.json"
-    write_manifest(manifest, result.documents, settings.build_inputs(), timings, counts, key, result.written)
-    result.written.append(manifest)
+            return tables(result, stage, lexicon, vocabulary)
 
 
-def tables(result: RunResult, stage: Stage, lexicon: Lexicon, vocabulary: Vocabulary) -> dict[str, Rows | pa.Table]:
-    """The tables `stage` writes, built from the build's records."""
+def tables(result: RunResult, stage: Stage, lexicon: Lexicon, vocabulary: Vocabulary) -> dict[str, pa.Table]:
+    """The tables `stage` writes, built from the build's records, each validated as it is built:
+    only one table's rows are ever held as Python dicts, which matters for a very large input."""
     builders: dict[str, Callable[[], Rows | pa.Table]] = {
         "documents": lambda: document_rows(result.documents, result.blocks, result.source_groups()),
         "blocks": result.blocks.table,
@@ -99,7 +124,7 @@ def tables(result: RunResult, stage: Stage, lexicon: Lexicon, vocabulary: Vocabu
         "facts": lambda: fact_rows(result.reconciled.facts, lexicon),
         "conflicts": lambda: conflict_rows(result.reconciled.conflicts),
     }
-    return {name: builders[name]() for name in stage.writes}
+    return {name: to_table(name, builders[name]()) for name in stage.writes}
 
 
 def _accepted_candidates(result: RunResult) -> set[tuple[str, str]]:
@@ -110,12 +135,17 @@ def _accepted_candidates(result: RunResult) -> set[tuple[str, str]]:
 
 def write_outputs(
     out: Path,
-    built: dict[str, Rows | pa.Table],
+    built: dict[str, pa.Table],
     stats: dict[str, Any],
     on_table: Callable[[str], None] = lambda name: None,
 ) -> list[Path]:
-    """Every table, then stats.json (when there are stats); each written atomically."""
-    written = write_tables(built, out, on_table=on_table)
+    """Every table (validated already; the references between them are checked before any is
+    written), then stats.json when there are stats."""
+    check_references(built)
+    written = []
+    for name, table in built.items():
+        written.append(write_validated(name, table, out))
+        on_table(name)
     if stats:
         stats_path = out / "stats.json"
         write_json_atomically(stats_path, stats)

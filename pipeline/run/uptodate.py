@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
+from pipeline.common.files import NotRegularFile, read_regular, regular_file_size
 from pipeline.common.ids import file_sha256
 from pipeline.ingest.read import discover
 from pipeline.records import Source
-from pipeline.review.decisions import Decision, DecisionsError, parse_decisions
+from pipeline.review.decisions import Decision, decode_decisions, parse_decisions, read_decisions_file
 from pipeline.run.cache import library_version
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -53,25 +54,14 @@ class BuildInputs:
     @cached_property
     def decisions_bytes(self) -> bytes | None:
         """The decisions file as read, or None when there is none yet."""
-        try:
-            return self.decisions_path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except IsADirectoryError as exc:
-            raise DecisionsError(f"{self.decisions_path}: is a directory, not a decisions file") from exc
-        except OSError as exc:
-            raise DecisionsError(f"{self.decisions_path}: cannot be read ({exc.strerror})") from exc
+        return read_decisions_file(self.decisions_path)
 
     @cached_property
     def decisions(self) -> list[Decision]:
         data = self.decisions_bytes
         if data is None:
             return []
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise DecisionsError(f"{self.decisions_path}: not UTF-8 text (byte {exc.start})") from exc
-        return parse_decisions(text, self.decisions_path)
+        return parse_decisions(decode_decisions(data, self.decisions_path), self.decisions_path)
 
     @property
     def decisions_sha256(self) -> str | None:
@@ -101,18 +91,23 @@ def _package_files() -> list[Path]:
 
 
 def _input_digest(path: Path, max_bytes: int) -> str:
-    """The hash of an input's bytes; for files the build cannot read, what stops it (that is its input too)."""
+    """The hash of an input's bytes; for files the build cannot read, what stops it (that is its input too).
+
+    A FIFO, device or socket is never opened (reading one would block or never end)."""
     try:
-        size = path.stat().st_size
+        size = regular_file_size(path)
         if size > max_bytes:
             return f"too-large:{size}"
         return file_sha256(path)
+    except NotRegularFile as exc:
+        return f"not-a-file:{exc.strerror}"
     except OSError as exc:
         return f"unreadable:{exc.errno}"
 
 
-def output_digests(paths: list[Path], root: Path) -> dict[str, str]:
-    """Path relative to the output folder (audit/<doc>.html) -> sha256 of every file a build wrote."""
+def output_digests(paths: list[Path], root: Path | None = None) -> dict[str, str]:
+    """path relative to the output folder -> sha256 of every file a build wrote, for the manifest."""
+    root = root or (paths[0].parent if paths else Path())
     return {path.relative_to(root).as_posix(): _output_digest(path) for path in sorted(paths)}
 
 
@@ -147,7 +142,7 @@ def up_to_date(inputs: BuildInputs, key: str) -> LastBuild | None:
 
 def _read_json(path: Path) -> dict[str, Any] | None:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path).decode("utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None

@@ -22,8 +22,9 @@ class NotABuildError(ValueError):
 
 
 class BuiltFolder:
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, beside: Path | None = None) -> None:
         self.out_dir = out_dir
+        self.beside = beside  # where the user's own files (evaluation.json) are, if not in out_dir
         if not (out_dir / "documents.parquet").is_file():
             raise NotABuildError(f"{out_dir} holds no build (no documents.parquet): run `curate run --out {out_dir}`")
         self._schemas: dict[str, pa.Schema | None] = {}
@@ -60,8 +61,11 @@ class BuiltFolder:
 
     def json(self, name: str) -> dict[str, Any] | None:
         """A JSON file of the folder (stats.json, evaluation.json), or None if absent or unreadable."""
+        path = self.out_dir / name
+        if not path.is_file() and self.beside is not None:
+            path = self.beside / name
         try:
-            data = json.loads((self.out_dir / name).read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
         return data if isinstance(data, dict) else None

@@ -24,11 +24,13 @@ CONFLICT_COLUMNS = [
 ]  # fmt: skip
 
 
-def write_report_pages(out_dir: Path, raw_dir: Path) -> list[Path]:
-    """report.html and the audit pages of every document it or review.html cites; returns the files written."""
+def write_report_pages(out_dir: Path, raw_dir: Path, beside: Path | None = None) -> list[Path]:
+    """report.html and the audit pages of every document it or review.html cites; returns the files
+    written. `beside` is the folder the build will replace (a build writes into a staging folder),
+    where `curate evaluate` left its figures."""
     from pipeline.write.report import build_report
 
-    built = BuiltFolder(out_dir)
+    built = BuiltFolder(out_dir, beside)
     report = build_report(built)
     page = out_dir / "report.html"
     write_text_atomically(page, report.html)

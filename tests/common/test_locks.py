@@ -75,3 +75,34 @@ def test_a_killed_holder_leaves_no_lock_behind_even_with_live_children(tmp_path)
         assert notices == [] and time.monotonic() - started < 5
     finally:
         os.kill(int(child), signal.SIGKILL)
+
+
+TRY = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from pipeline.common.locks import LockBusy, exclusive_lock
+
+    try:
+        with exclusive_lock(Path(sys.argv[1]), "the test resource", blocking=False):
+            print("free")
+    except LockBusy as busy:
+        print(busy)
+    """
+)
+
+
+def _try_from_another_process(path) -> str:
+    done = subprocess.run([sys.executable, "-c", TRY, str(path)], capture_output=True, text=True, timeout=30)
+    return done.stdout.strip()
+
+
+def test_taking_a_held_lock_again_in_the_same_process_does_not_release_it(tmp_path):
+    path = tmp_path / ".lock"
+    with exclusive_lock(path, "the test resource"):
+        with exclusive_lock(path, "the test resource"):
+            pass
+        # A POSIX lock is dropped when its process closes any descriptor of the file: the
+        # nested block must not have opened (and closed) one.
+        assert _try_from_another_process(path) == f"the test resource: {path} is locked by another process"
+    assert _try_from_another_process(path) == "free"

@@ -134,14 +134,14 @@ def test_file_over_the_size_limit(tmp_path):
 
 def test_unreadable_file(tmp_path, monkeypatch):
     _write(tmp_path, "locked.txt", b"The hamstrings flex the knee.")
-    real_open = open
+    real_open = os.open
 
     def deny(path, *args, **kwargs):
         if str(path).endswith("locked.txt"):
             raise PermissionError(13, "Permission denied")
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", deny)
+    monkeypatch.setattr(os, "open", deny)
     _assert_error(_read(tmp_path, "locked.txt"), "locked.txt", "permission denied")
 
 

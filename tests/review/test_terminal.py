@@ -238,3 +238,35 @@ def test_interactive_review_takes_one_key_per_decision_and_keeps_them_on_quit(pr
     child.send("q")
     child.expect(pexpect.EOF)
     assert len(load_decisions(project[0] / "d.yaml")) == 2
+
+
+def test_a_shortened_id_below_six_characters_is_refused_saying_so(project, capsys):
+    naming = conflict_about(project, "naming", "'TLF'")
+    assert decide(project, naming["conflict_id"][:5], "accept") == cli.EXIT_CANNOT_RUN
+    assert "a shortened id needs at least 6 characters" in capsys.readouterr().err
+    assert not (project[0] / "d.yaml").exists()
+
+
+@pytest.mark.parametrize("kind", ["directory", "latin-1", "fifo"])
+def test_decide_and_review_list_report_an_unreadable_decisions_file_with_exit_2(project, capsys, kind, watchdog):
+    root, _ = project
+    path = root / "d.yaml"
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "latin-1":
+        path.write_bytes("decisions:\n# d\u00e9cisions\n".encode("latin-1"))
+    else:
+        os.mkfifo(path)
+    naming = conflict_about(project, "naming", "'TLF'")
+    assert decide(project, naming["conflict_id"], "accept") == cli.EXIT_CANNOT_RUN
+    listing = ["review", "--list", "--out", str(root / "curated"), "--decisions", str(path)]
+    assert cli.main(listing) == cli.EXIT_CANNOT_RUN
+    assert run(project) == cli.EXIT_CANNOT_RUN
+    expected = {
+        "directory": "d.yaml: is a directory, not a regular file",
+        "latin-1": "d.yaml:2: not UTF-8 text",
+        "fifo": "d.yaml: is a named pipe (FIFO), not a regular file",
+    }[kind]
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 3 and all(expected in line for line in lines), lines
+    assert lines[0].startswith("curate decide: ") and lines[1].startswith("curate review: ")

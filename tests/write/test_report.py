@@ -89,6 +89,15 @@ def test_quality_shows_the_evaluation_when_there_is_one(built):
     assert "text is ignored" not in quality and "articles" not in quality
 
 
+def test_a_rebuild_keeps_the_evaluation_and_shows_it(built, tmp_path):
+    figures = {"totals": {"claims": {"precision": {"value": 0.75, "hits": 3, "total": 4}}}}
+    (built / "evaluation.json").write_text(json.dumps(figures))
+    args = ["run", "--out", str(built), "--decisions", str(tmp_path / "none.yaml"), "--force", "-q"]
+    assert cli.main(args) == cli.EXIT_OK
+    assert json.loads((built / "evaluation.json").read_text()) == figures
+    assert "0.750 (3/4)" in (built / "report.html").read_text()
+
+
 def test_candidate_terms_are_counted_only_when_the_build_has_them(built):
     vocabulary = pq.read_table(built / "vocabulary.parquet")
     conflicts = pq.read_table(built / "conflicts.parquet").to_pylist()

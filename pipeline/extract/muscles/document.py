@@ -1,13 +1,15 @@
 """Stage 3a's pipeline: build the muscle nlp and recognise the mentions of one document.
 
 The short forms a document defines anywhere resolve in every block of it, so that step runs
-over the whole document after the spaCy pipeline.
+over the whole document after the spaCy pipeline. Blocks stream through the pipeline: each Doc
+is dropped once its mentions are read, so a very long document costs its mentions in memory, not
+its Docs; the few blocks that use a defined short form are tokenised again for that step.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 
 import spacy
@@ -76,19 +78,19 @@ def build_muscle_nlp(lexicon: Lexicon, guards_path: Path | None = None, cues_pat
     return nlp
 
 
-def resolve_definitions(docs: list[Doc], lexicon: Lexicon) -> dict[str, Definition]:
-    """Short forms defined anywhere in one document, checked against the lexicon's reading."""
+def resolve_definitions(found: Iterable[Definition], lexicon: Lexicon) -> dict[str, Definition]:
+    """Short forms defined anywhere in one document (in document order), checked against the
+    lexicon's reading."""
     definitions: dict[str, Definition] = {}
-    for doc in docs:
-        for definition in doc._.abbreviation_definitions or []:
-            lexicon_term = lexicon.phrase_index.get(definition.short_form.lower())
-            standard = next(
-                (t for t in lexicon.terms if t.case_sensitive and t.text == definition.short_form),
-                lexicon_term,
-            )
-            if standard and standard.muscle_id != definition.muscle_id and not definition.strong:
-                continue  # "X, also known as SF" may not overrule what SF means everywhere else
-            definitions.setdefault(definition.short_form, definition)
+    for definition in found:
+        lexicon_term = lexicon.phrase_index.get(definition.short_form.lower())
+        standard = next(
+            (t for t in lexicon.terms if t.case_sensitive and t.text == definition.short_form),
+            lexicon_term,
+        )
+        if standard and standard.muscle_id != definition.muscle_id and not definition.strong:
+            continue  # "X, also known as SF" may not overrule what SF means everywhere else
+        definitions.setdefault(definition.short_form, definition)
     return definitions
 
 
@@ -125,40 +127,63 @@ def apply_definitions(doc: Doc, definitions: dict[str, Definition], lexicon: Lex
 def recognise_document(nlp: Language, lexicon: Lexicon, blocks: list[Block], stats: RecognitionStats) -> list[Mention]:
     """All mentions in one document's kept blocks, in block order."""
     kept = [b for b in blocks if b.kept]
-    docs = [nlp.make_doc(b.text) for b in kept]
     document_words = frozenset(w for b in kept for w in WORDS.findall(b.text.lower()))
-    for block, doc in zip(kept, docs, strict=True):
-        doc.user_data[DOCUMENT_WORDS] = document_words
-        doc.user_data["text"] = block.text
-    docs = list(nlp.pipe(docs))
-    definitions = resolve_definitions(docs, lexicon)
-    stats.defined_abbreviations += len(definitions)
-    mentions: list[Mention] = []
-    for block, doc in zip(kept, docs, strict=True):
-        apply_definitions(doc, definitions, lexicon)
+    found: list[tuple[Block, list[MentionMatch], list[Mention]]] = []
+    defined: list[Definition] = []
+    for block, doc in zip(kept, nlp.pipe(_docs(nlp, kept, document_words)), strict=True):
         for reason, _surface in doc._.muscle_dropped or []:
             stats.dropped_by_sense_guard[reason] += 1
-        starts = sentence_starts(block.text)
-        for match in doc._.muscle_mentions or []:
-            span = doc[match.start : match.end]
-            stats.by_match_type[match.match_type] += 1
-            mentions.append(
-                Mention(
-                    doc_id=block.doc_id,
-                    block_idx=block.block_idx,
-                    sentence_idx=sentence_of(starts, span.start_char),
-                    char_start=span.start_char,
-                    char_end=span.end_char,
-                    line_start=block.line_start,
-                    line_end=block.line_end,
-                    surface=span.text,
-                    muscle_id=match.muscle_id,
-                    match_type=match.match_type,
-                    note=match.note,
-                    category_note=match.category_note,
-                    flags=match.flags,
-                )
+        defined += doc._.abbreviation_definitions or []
+        matches = list(doc._.muscle_mentions or [])
+        found.append((block, matches, _mentions(block, doc, matches)))
+    definitions = resolve_definitions(defined, lexicon)
+    stats.defined_abbreviations += len(definitions)
+    uses = re.compile(r"\b(" + "|".join(map(re.escape, sorted(definitions))) + r")s?\b") if definitions else None
+    mentions: list[Mention] = []
+    for block, matches, block_mentions in found:
+        if uses is not None and uses.search(block.text):
+            doc = nlp.make_doc(block.text)  # the same tokens as in the pipeline, so the matches fit
+            doc.user_data["text"] = block.text
+            doc._.muscle_mentions = matches
+            apply_definitions(doc, definitions, lexicon)
+            block_mentions = _mentions(block, doc, doc._.muscle_mentions or [])
+        for mention in block_mentions:
+            stats.by_match_type[mention.match_type] += 1
+        mentions += block_mentions
+    return mentions
+
+
+def _docs(nlp: Language, kept: list[Block], document_words: frozenset[str]) -> Iterator[Doc]:
+    """The blocks' Docs, made one at a time as the pipeline asks for them."""
+    for block in kept:
+        doc = nlp.make_doc(block.text)
+        doc.user_data[DOCUMENT_WORDS] = document_words
+        doc.user_data["text"] = block.text
+        yield doc
+
+
+def _mentions(block: Block, doc: Doc, matches: list[MentionMatch]) -> list[Mention]:
+    starts = sentence_starts(block.text)
+    mentions = []
+    for match in matches:
+        span = doc[match.start : match.end]
+        mentions.append(
+            Mention(
+                doc_id=block.doc_id,
+                block_idx=block.block_idx,
+                sentence_idx=sentence_of(starts, span.start_char),
+                char_start=span.start_char,
+                char_end=span.end_char,
+                line_start=block.line_start,
+                line_end=block.line_end,
+                surface=span.text,
+                muscle_id=match.muscle_id,
+                match_type=match.match_type,
+                note=match.note,
+                category_note=match.category_note,
+                flags=match.flags,
             )
+        )
     return mentions
 
 
