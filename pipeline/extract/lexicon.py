@@ -121,6 +121,7 @@ class Lexicon:
     path: Path
     digest: str
     dropped: list = field(default_factory=list)  # generated names left out, as lexicon_merge.Dropped
+    generated: Path | None = None  # the generated file merged in, if any
 
     def __getitem__(self, muscle_id: str) -> LexiconEntry:
         return self.entries[muscle_id]
@@ -240,10 +241,11 @@ def default_generated_path() -> Path:
     return DATA_DIR / GENERATED_FILE
 
 
-def cached_lexicon(path: str | Path | None = None) -> Lexicon:
-    """The lexicon at `path` (default: the shipped, merged one), loaded once per process and file."""
+def cached_lexicon(path: str | Path | None = None, generated: str | Path | None = None) -> Lexicon:
+    """The lexicon at `path` merged with `generated` (default: the shipped, merged one), loaded
+    once per process and pair of files. Given `path` alone, that file alone."""
     if path:
-        return _cached_lexicon(Path(path), None)
+        return _cached_lexicon(Path(path), Path(generated) if generated else None)
     return _cached_lexicon(default_lexicon_path(), default_generated_path())
 
 
@@ -281,7 +283,7 @@ def load_lexicon(path: Path | None = None, generated: Path | None = None) -> Lex
         _check_members(entries, generated)
         _check_unambiguous(entries, generated)
         content += generated.read_bytes()
-    return Lexicon(entries=entries, path=path, digest=short_hash(content), dropped=dropped)
+    return Lexicon(entries=entries, path=path, digest=short_hash(content), dropped=dropped, generated=generated)
 
 
 def entry_from_row(row: dict, path: Path) -> LexiconEntry:

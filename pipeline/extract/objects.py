@@ -228,10 +228,17 @@ def build_object_nlp(vocabulary: Vocabulary, lexicon_path: Path | None = None) -
 
     The lexicon (default: the shipped one) lends its anatomical words to candidate terms.
     """
-    nlp = spacy.blank("en")
+    return add_object_pipes(spacy.blank("en"), vocabulary, lexicon_path)
+
+
+def add_object_pipes(nlp: Language, vocabulary: Vocabulary, lexicon_path: Path | None = None) -> Language:
+    """The claim-object components, added first to `nlp`: the muscle pipeline takes them too, so that
+    a block is tokenised once for its mentions and its claim objects. (First, because a SpanRuler
+    runs the components before it over its phrase patterns as it adds them.)"""
     ruler = nlp.add_pipe(
         "span_ruler",
         name="claim_object_ruler",
+        first=True,
         config={"spans_key": OBJECTS, "phrase_matcher_attr": "LOWER", "validate": True, "overwrite": False},
     )
     ruler.add_patterns(
@@ -243,6 +250,7 @@ def build_object_nlp(vocabulary: Vocabulary, lexicon_path: Path | None = None) -
     )
     nlp.add_pipe(
         "claim_object_patterns",
+        after="claim_object_ruler",
         config={"vocabulary": vocabulary_config(vocabulary.path), "lexicon": lexicon_config(lexicon_path)},
     )
     return nlp

@@ -15,12 +15,16 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc
 
 from pipeline.common.ids import short_id
 from pipeline.common.stats import Stats
-from pipeline.extract.claims import ClaimExtractor, ClaimStats
+from pipeline.extract.claims import ClaimExtractor, ClaimStats, objects_of
+from pipeline.extract.claims.context import Found
 from pipeline.extract.lexicon import Lexicon, cached_lexicon
 from pipeline.extract.muscles import RecognitionStats, build_muscle_nlp, recognise_document
+from pipeline.extract.objects import add_object_pipes
 from pipeline.extract.vocabulary import cached_vocabulary
 from pipeline.reconcile.dedupe import text_signature
 from pipeline.records import Block, Claim, Document, Mention
@@ -40,6 +44,7 @@ class DocumentOutput:
     mentions: list[Mention] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     signature: np.ndarray | None = None  # MinHash of the kept text, for near-duplicate grouping
+    objects: dict[int, list[Found]] | None = None  # claim objects per kept block, when the muscles step found them
     stats: dict[str, Stats] = field(default_factory=dict)  # stage name -> that stage's stats
     stages_cached: int = 0  # how many of the stages run came from the cache
     stages_run: int = 0
@@ -65,8 +70,13 @@ class DocumentProcessor:
         assert set(self.steps) == set(PER_DOCUMENT), "a per-document stage of the registry has no step"
 
     @cached_property
-    def muscle_nlp(self):  # built on first use: a document served from the cache never needs it
-        return build_muscle_nlp(self.lexicon)
+    def muscle_nlp(self) -> Language:
+        """Built on first use: a document served from the cache never needs it. When claims follow,
+        it finds their objects too, so each block is tokenised once."""
+        nlp = build_muscle_nlp(self.lexicon)
+        if "claims" in self.stages:
+            add_object_pipes(nlp, cached_vocabulary())
+        return nlp
 
     @cached_property
     def extractor(self) -> ClaimExtractor:
@@ -116,12 +126,22 @@ class DocumentProcessor:
 
     def _muscles(self, out: DocumentOutput) -> tuple[Any, Stats]:
         stats = RecognitionStats()
-        return recognise_document(self.muscle_nlp, self.lexicon, out.blocks, stats), stats
+        objects: dict[int, list[Found]] = {}
+
+        def keep_objects(block: Block, doc: Doc) -> None:
+            objects[block.block_idx] = objects_of(doc)
+
+        sharing = "claims" in self.stages
+        mentions = recognise_document(
+            self.muscle_nlp, self.lexicon, out.blocks, stats, keep_objects if sharing else None
+        )
+        out.objects = objects if sharing else None
+        return mentions, stats
 
     def _claims(self, out: DocumentOutput) -> tuple[Any, Stats]:
         if not out.blocks:
             return [], ClaimStats()
-        return self.extractor.document(out.blocks, out.mentions)
+        return self.extractor.document(out.blocks, out.mentions, out.objects)
 
 
 def _content_key(doc: Document) -> str:

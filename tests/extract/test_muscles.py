@@ -328,3 +328,28 @@ def test_bad_sense_guards_name_the_file_and_guard(tmp_path, row, message):
     with pytest.raises(PatternError, match=message) as info:
         build_muscle_nlp(cached_lexicon(), guards_path=path)
     assert "guards.jsonl" in str(info.value)
+
+
+def test_a_muscle_only_the_generated_lexicon_names_is_found_and_resolved(find):
+    # Every component loads the same merged lexicon as the rulers, so an ontology-only name
+    # resolves instead of failing on an id the components do not know.
+    found = triples(find("Trail runners grip with the extensor digitorum longus and the abductor hallucis."))
+    assert [m for _, m, _ in found] == ["extensor_digitorum_longus", "abductor_hallucis"]
+
+
+def test_the_muscle_pipeline_finds_claim_objects_as_the_claim_pipeline_does(nlp):
+    from pipeline.extract.claims import ClaimExtractor, objects_of
+    from pipeline.extract.objects import add_object_pipes
+    from pipeline.extract.vocabulary import cached_vocabulary
+
+    shared = add_object_pipes(build_muscle_nlp(cached_lexicon()), cached_vocabulary())
+    texts = ["Glute bridges and clamshells strengthen the gluteus medius.", "Tight calves cause shin splints."]
+    blocks = [Block("doc", i, "paragraph", text) for i, text in enumerate(texts)]
+    found: dict[int, list] = {}
+    mentions = recognise_document(
+        shared, cached_lexicon(), blocks, RecognitionStats(), lambda b, d: found.update({b.block_idx: objects_of(d)})
+    )
+    extractor = ClaimExtractor(cached_lexicon(), cached_vocabulary())
+    separate = [objects_of(doc) for doc in extractor.nlp.pipe(texts)]
+    assert [found[0], found[1]] == separate and separate[0]
+    assert extractor.document(blocks, mentions, found)[0] == extractor.document(blocks, mentions)[0]

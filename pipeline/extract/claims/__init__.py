@@ -2,6 +2,6 @@
 
 from pipeline.extract.claims.context import ClaimStats
 from pipeline.extract.claims.cues import Cues
-from pipeline.extract.claims.extractor import ClaimExtractor, extract_claims
+from pipeline.extract.claims.extractor import ClaimExtractor, extract_claims, objects_of
 
-__all__ = ["ClaimExtractor", "ClaimStats", "Cues", "extract_claims"]
+__all__ = ["ClaimExtractor", "ClaimStats", "Cues", "extract_claims", "objects_of"]

@@ -11,7 +11,7 @@ no claim; hedged ones are kept with `modality = hedged`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -64,10 +64,21 @@ class ClaimExtractor:
         self.lexicon = lexicon
         self.vocabulary = vocabulary
         self.cues = cues or Cues()
-        self.nlp = nlp or build_object_nlp(vocabulary)
+        self._nlp = nlp
 
-    def document(self, blocks: list[Block], mentions: list[Mention]) -> tuple[list[Claim], ClaimStats]:
-        """One document's claims, deduplicated, and the stats of extracting them."""
+    @property
+    def nlp(self) -> Language:
+        """The claim-object pipeline, built on first use: documents whose objects were found with
+        their mentions (`objects_of` on the muscle pipeline's Docs) never need it."""
+        if self._nlp is None:
+            self._nlp = build_object_nlp(self.vocabulary)
+        return self._nlp
+
+    def document(
+        self, blocks: list[Block], mentions: list[Mention], objects: dict[int, list[Found]] | None = None
+    ) -> tuple[list[Claim], ClaimStats]:
+        """One document's claims, deduplicated, and the stats of extracting them. `objects` are the
+        claim objects of each kept block by index, when the muscle pipeline found them already."""
         muscle_like = {m.muscle_id for m in mentions if m.match_type == MATCH_CATEGORY_ERROR}
         kit = Toolkit(self.lexicon, self.vocabulary, self.cues, muscle_like=muscle_like)
         kept = [b for b in blocks if b.kept]
@@ -76,15 +87,19 @@ class ClaimExtractor:
             by_block.setdefault(mention.block_idx, []).append(mention)
         state = DocumentState()
         claims: list[Claim] = []
-        for block, doc in zip(kept, self.nlp.pipe(b.text for b in kept), strict=True):
-            objects = _objects(doc)
-            claims += self._block(kit, block, by_block.get(block.block_idx, []), objects, state)
+        for block, found in zip(kept, self._objects(kept, objects), strict=True):
+            claims += self._block(kit, block, by_block.get(block.block_idx, []), found, state)
         claims = _first_of_each_id(claims)
         for claim in claims:
             kit.stats.by_relation[claim.relation] += 1
             kit.stats.by_rule[claim.rule_id] += 1
             kit.stats.hedged += claim.modality == "hedged"
         return claims, kit.stats
+
+    def _objects(self, kept: list[Block], known: dict[int, list[Found]] | None) -> Iterator[list[Found]]:
+        if known is not None:
+            return (known.get(block.block_idx, []) for block in kept)
+        return (objects_of(doc) for doc in self.nlp.pipe(block.text for block in kept))
 
     def _block(
         self, kit: Toolkit, block: Block, mentions: list[Mention], objects: list[Found], state: DocumentState
@@ -146,7 +161,7 @@ def _members_in_turn(kit: Toolkit, s: Sentence) -> list[Claim]:
     return claims
 
 
-def _objects(doc: Doc) -> list[Found]:
+def objects_of(doc: Doc) -> list[Found]:
     """The objects the object pipeline found in a block, candidate terms marked with their names."""
     candidates = {(s.start, s.end, s.label_): s for s in doc.spans.get(CANDIDATES, [])}
     ruled = {(s.start, s.end, s.label_, s.id_) for s in doc.spans.get(RULED, [])}

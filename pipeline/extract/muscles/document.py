@@ -70,7 +70,7 @@ def build_muscle_nlp(lexicon: Lexicon, guards_path: Path | None = None, cues_pat
             config={"spans_key": CANDIDATES, "phrase_matcher_attr": attr, "validate": True, "overwrite": False},
         )
         ruler.add_patterns(ruler_patterns(lexicon, case_sensitive))
-    data = {"lexicon": lexicon_config(lexicon.path)}
+    data = {"lexicon": lexicon_config(lexicon)}
     nlp.add_pipe("muscle_misspellings", config=data)
     nlp.add_pipe("muscle_sense_guard", config={**data, "guards_path": str(guards_path) if guards_path else None})
     nlp.add_pipe("muscle_abbreviation_definitions", config={**data, "cues_path": str(cues_path) if cues_path else None})
@@ -124,8 +124,15 @@ def apply_definitions(doc: Doc, definitions: dict[str, Definition], lexicon: Lex
     doc._.muscle_mentions = sorted(mentions, key=lambda m: m.start)
 
 
-def recognise_document(nlp: Language, lexicon: Lexicon, blocks: list[Block], stats: RecognitionStats) -> list[Mention]:
-    """All mentions in one document's kept blocks, in block order."""
+def recognise_document(
+    nlp: Language,
+    lexicon: Lexicon,
+    blocks: list[Block],
+    stats: RecognitionStats,
+    on_doc: Callable[[Block, Doc], None] | None = None,
+) -> list[Mention]:
+    """All mentions in one document's kept blocks, in block order. `on_doc` sees each block's Doc
+    before it is dropped, for what else the pipeline found in it (claim objects)."""
     kept = [b for b in blocks if b.kept]
     document_words = frozenset(w for b in kept for w in WORDS.findall(b.text.lower()))
     found: list[tuple[Block, list[MentionMatch], list[Mention]]] = []
@@ -134,6 +141,8 @@ def recognise_document(nlp: Language, lexicon: Lexicon, blocks: list[Block], sta
         for reason, _surface in doc._.muscle_dropped or []:
             stats.dropped_by_sense_guard[reason] += 1
         defined += doc._.abbreviation_definitions or []
+        if on_doc is not None:
+            on_doc(block, doc)
         matches = list(doc._.muscle_mentions or [])
         found.append((block, matches, _mentions(block, doc, matches)))
     definitions = resolve_definitions(defined, lexicon)
