@@ -150,6 +150,8 @@ class ObjectPatterns:
         # Words are compared as the string-store hashes of their lower-case forms, which
         # `Doc.to_array` gives without building a Token per word.
         self.rules: list[tuple[list[list[frozenset[int]]], Matcher]] = []
+        self.by_word: dict[int, set[int]] = {}  # a word -> the rules some pattern of which requires it
+        self.always: set[int] = set()
         for key, entry in vocabulary.entries.items():
             if entry.patterns:
                 matcher = Matcher(nlp.vocab, validate=True)
@@ -159,12 +161,22 @@ class ObjectPatterns:
                     for pattern in entry.patterns
                 ]
                 self.rules.append((required, matcher))
+                for pattern_words in required:  # any one required word of a pattern leads to its rules
+                    if not pattern_words:
+                        self.always.add(len(self.rules) - 1)  # a pattern of optional words only
+                    for word in pattern_words[0] if pattern_words else ():
+                        self.by_word.setdefault(word, set()).add(len(self.rules) - 1)
             if entry.exclude:
                 self.exclude.add(key, list(nlp.tokenizer.pipe(entry.exclude)))
 
     def _rule_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         words = set(doc.to_array(LOWER).tolist())
-        found = [match for required, matcher in self.rules if could_match(required, words) for match in matcher(doc)]
+        candidates = sorted(self.always.union(*(self.by_word[word] for word in words & self.by_word.keys())))
+        found = []
+        for i in candidates:
+            required, matcher = self.rules[i]
+            if could_match(required, words):
+                found += matcher(doc)
         return sorted(found, key=lambda match: (match[1], match[2], match[0]))
 
     def __call__(self, doc: Doc) -> Doc:
