@@ -14,11 +14,12 @@ import io
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from pipeline.common.files import NotRegularFile, open_regular, regular_file_size
 from pipeline.common.ids import short_hash
+from pipeline.ingest.known import KnownInputs
 from pipeline.records import (
     STATUS_DUPLICATE,
     STATUS_ERROR,
@@ -148,14 +149,25 @@ def read_source(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     )
 
 
-def iter_documents(sources: Iterable[Source], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document]:
+def iter_documents(
+    sources: Iterable[Source],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    known: KnownInputs | None = None,
+    served: Callable[[Document], bool] = lambda doc: False,
+) -> Iterator[Document]:
     """Read the sources one at a time, marking exact re-saves of an earlier file as duplicates.
 
-    A generator, so a run holds one decoded input at a time, not the whole corpus.
+    A generator, so a run holds one decoded input at a time, not the whole corpus. With `known`
+    (what earlier builds read), an unchanged file that `served` says the cache will serve whole
+    is not read: its document comes without text. Files read in full are recorded in `known`.
     """
     first_path_by_id: dict[str, str] = {}
     for source in sources:
-        doc = read_source(source, max_bytes)
+        doc = known.document(source) if known is not None else None
+        if doc is None or not served(doc):
+            doc = read_source(source, max_bytes)
+            if known is not None:
+                known.remember(source, doc)
         if doc.status == "ok":
             first = first_path_by_id.setdefault(doc.doc_id, doc.source_path)
             if first != doc.source_path:

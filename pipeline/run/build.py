@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.common.stats import Stats
+from pipeline.ingest.known import KnownInputs
 from pipeline.ingest.read import DEFAULT_MAX_BYTES, iter_documents
 from pipeline.reconcile.dedupe import groups_of_signatures
 from pipeline.records import STATUS_ERROR, Claim, Document, Mention
@@ -116,15 +117,22 @@ def document_stages(inputs: BuildInputs, settings: Settings, stage: Stage) -> Ru
         use_cache=settings.use_cache,
         through=stage.name,
     )
-    documents = iter_documents(inputs.sources, settings.max_bytes)
+    from pipeline.run.process import DocumentProcessor  # spaCy loads only when a run starts
+
     lock = run_lock(settings.cache_dir) if settings.use_cache else contextlib.nullcontext()
     result = RunResult(documents=[])
-    with lock, contextlib.closing(run_documents(documents, engine)) as outputs:
-        if settings.use_cache:
-            StageCache(settings.cache_dir).sweep()  # leftovers of a killed build; ours start now
-        # Closed explicitly: on an error or a signal the engine kills its workers at once.
-        for out in progress(outputs, len(inputs.sources), "documents", settings.progress):
-            _collect(result, out)
+    with lock:
+        known = KnownInputs.load(settings.cache_dir if settings.use_cache else None)
+        served = DocumentProcessor(StageCache(settings.cache_dir, settings.use_cache), stage.name).serves
+        documents = iter_documents(inputs.sources, settings.max_bytes, known, served)
+        with contextlib.closing(run_documents(documents, engine)) as outputs:
+            if settings.use_cache:
+                StageCache(settings.cache_dir).sweep()  # leftovers of a killed build; ours start now
+            # Closed explicitly: on an error or a signal the engine kills its workers at once.
+            for out in progress(outputs, len(inputs.sources), "documents", settings.progress):
+                _collect(result, out)
+        known.forget_others(inputs.sources)
+        known.save()
     return result
 
 

@@ -82,14 +82,16 @@ class DocumentProcessor:
     def extractor(self) -> ClaimExtractor:
         return ClaimExtractor(self.lexicon, cached_vocabulary())
 
+    def serves(self, doc: Document) -> bool:
+        """Whether the cache holds every stage this document needs (nothing is read)."""
+        if not self.cache.enabled:
+            return False
+        keys = stage_keys(_content_key(doc))
+        return all(self.cache.has(stage, keys[stage]) for stage in self.stages)
+
     def cached(self, doc: Document) -> DocumentOutput | None:
         """The document's output if every stage it needs is in the cache, else None (no work done)."""
-        if not self.cache.enabled:
-            return None
-        keys = stage_keys(_content_key(doc))
-        if not all(self.cache.has(stage, keys[stage]) for stage in self.stages):
-            return None
-        return self(doc)
+        return self(doc) if self.serves(doc) else None
 
     def __call__(self, doc: Document) -> DocumentOutput:
         keys = stage_keys(_content_key(doc))

@@ -1,0 +1,92 @@
+"""What earlier builds learned from each input file, so that an unchanged file need not be read.
+
+Reading, decoding and checking a thousand HTML pages costs about two seconds; a build in which
+one article changed needs the text of that one only, since every other document comes whole
+from the stage cache. The index maps each input's relative path to the file's identity (size,
+modification and change times, inode) and the document it read as (id, format, encoding,
+length): `iter_documents` yields that document, without its text, for a file whose identity is
+unchanged and whose stages the cache holds; any other file is read as usual.
+
+A file written within `RACY_NS` of the moment its entry was recorded is never trusted: a change
+inside one tick of the file system's clock could leave size and times as they were. Documents
+that failed to read are not recorded; they are read again every time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.common.atomic import write_json_atomically
+from pipeline.records import STATUS_OK, Document, Source
+
+INDEX_FILE = ".inputs.json"  # hidden: not a cache entry, but `clean-cache` removes it too
+FORMAT_VERSION = 1
+# Two seconds: coarser than any file system's timestamp resolution (FAT's is two seconds).
+RACY_NS = 2_000_000_000
+RECORDED = ("doc_id", "format", "encoding", "n_chars_raw")
+
+
+def identity(path: str) -> list[int] | None:
+    """A file's size, modification and change times and inode; None if it cannot be stat'ed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+@dataclass
+class KnownInputs:
+    """The index of one cache folder: loaded at the start of a build, saved at its end."""
+
+    path: Path | None  # None: an index that remembers nothing (the cache is off)
+    entries: dict[str, dict] = field(default_factory=dict)
+    recorded_ns: int = field(default_factory=time.time_ns)
+
+    @classmethod
+    def load(cls, cache_dir: Path | None) -> KnownInputs:
+        if cache_dir is None:
+            return cls(None)
+        path = Path(cache_dir) / INDEX_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            entries = data["entries"] if data.get("version") == FORMAT_VERSION else {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            entries = {}  # a missing or damaged index only means reading every file
+        return cls(path, entries if isinstance(entries, dict) else {})
+
+    def document(self, source: Source) -> Document | None:
+        """The document an unchanged file read as last time, without its text; else None."""
+        entry = self.entries.get(source.rel_path)
+        now = identity(source.path)
+        if not isinstance(entry, dict) or now is None or entry.get("identity") != now:
+            return None
+        if entry.get("recorded_ns", 0) - now[1] < RACY_NS or entry.get("format") != source.format:
+            return None
+        try:
+            fields = {name: entry[name] for name in RECORDED}
+        except KeyError:
+            return None
+        return Document(source_path=source.rel_path, status=STATUS_OK, **fields)
+
+    def remember(self, source: Source, doc: Document) -> None:
+        """Record a document read in full (only a clean read: errors are read again next time)."""
+        now = identity(source.path)
+        if self.path is None or doc.status != STATUS_OK or now is None:
+            return
+        entry = {name: getattr(doc, name) for name in RECORDED}
+        self.entries[source.rel_path] = {**entry, "identity": now, "recorded_ns": self.recorded_ns}
+
+    def forget_others(self, sources: list[Source]) -> None:
+        """Drop the entries of files no longer among the inputs."""
+        present = {s.rel_path for s in sources}
+        self.entries = {k: v for k, v in self.entries.items() if k in present}
+
+    def save(self) -> None:
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_json_atomically(self.path, {"version": FORMAT_VERSION, "entries": dict(sorted(self.entries.items()))})
