@@ -41,6 +41,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from obo import OboTerm, read_obo  # noqa: E402
 
+from pipeline.extract.lexicon_merge import EVERYDAY_KEY, everyday_words  # noqa: E402
+
 OUTPUT = Path(__file__).resolve().parents[1] / "pipeline" / "data" / "muscles_uberon.jsonl"
 
 MUSCLE_ORGAN = "UBERON:0001630"
@@ -261,6 +263,8 @@ def render(entries: list[dict], obo: Path) -> str:
         "regenerate": "python tools/uberon_lexicon.py path/to/uberon-musculoskeletal.obo",
         "caution": "generated: do not edit; hand curation goes in muscles.jsonl, whose entries win",
         "entries": len(entries),
+        # Judged with wordfreq here, so that loading the lexicon needs no frequency list.
+        EVERYDAY_KEY: everyday_words(name for e in entries for name in (e["name"], *e.get("synonyms", []))),
     }
     lines = [header, *entries]
     return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)

@@ -277,9 +277,10 @@ def load_lexicon(path: Path | None = None, generated: Path | None = None) -> Lex
     dropped: list = []
     if generated is not None:
         # Imported here: lexicon_merge builds on this module's entries and terms.
-        from pipeline.extract.lexicon_merge import merge_generated, read_generated
+        from pipeline.extract.lexicon_merge import merge_generated, read_everyday_words, read_generated
 
-        entries, dropped = merge_generated(entries, read_generated(generated), generated)
+        rows, everyday = read_generated(generated), read_everyday_words(generated)
+        entries, dropped = merge_generated(entries, rows, generated, everyday)
         _check_members(entries, generated)
         _check_unambiguous(entries, generated)
         content += generated.read_bytes()

@@ -37,6 +37,7 @@ from pipeline.extract.lexicon import (
 )
 
 HEADER_KEY = "generated_by"
+EVERYDAY_KEY = "everyday_words"  # header: the words of the names that are everyday English
 GENERATED_KEYS_REQUIRED = {"id": str, "name": str, "kind": str, "region": str}
 GENERATED_KEYS_OPTIONAL = {"synonyms": list, "members": list, "uberon_id": str, "fma_id": str, "note": str}
 GENERATED_NOTE = "generated from UBERON by tools/uberon_lexicon.py"
@@ -92,12 +93,32 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
-def ordinary_reason(form: str) -> str | None:
-    """Why a generated name would fire on ordinary text, or None if it is safe to match."""
+def is_everyday(word: str) -> bool:
+    return _zipf(word) >= EVERYDAY_ZIPF
+
+
+def everyday_words(names: Iterable[str]) -> list[str]:
+    """The words of `names` common enough in English to be everyday words (sorted): what the
+    generated file's header records, so that loading the lexicon needs no frequency list."""
+    return sorted({w for name in names for w in re.findall(r"[a-z]+", name.lower()) if is_everyday(w)})
+
+
+def read_everyday_words(path: Path) -> frozenset[str] | None:
+    """The everyday words the generated file's header lists; None for a header without them."""
+    with open(path, encoding="utf-8") as handle:
+        header = json.loads(handle.readline())
+    words = header.get(EVERYDAY_KEY)
+    return frozenset(words) if isinstance(words, list) else None
+
+
+def ordinary_reason(form: str, everyday: frozenset[str] | None = None) -> str | None:
+    """Why a generated name would fire on ordinary text, or None if it is safe to match. Everyday
+    words come from `everyday` when given (the generated file's header), else from wordfreq."""
     words = re.findall(r"[a-z]+", form.lower())
     if sum(len(w) for w in words) < MIN_LETTERS or any(ABBREVIATION_FORMAT.match(w) for w in form.split()):
         return "short form"
-    if MUSCLE_WORDS.isdisjoint(words) and all(_zipf(w) >= EVERYDAY_ZIPF for w in words):
+    common = (lambda w: w in everyday) if everyday is not None else is_everyday
+    if MUSCLE_WORDS.isdisjoint(words) and all(common(w) for w in words):
         return "everyday English"
     return None
 
@@ -117,7 +138,7 @@ def _owners(entries: Iterable[LexiconEntry]) -> dict[Key, str]:
 
 
 def merge_generated(
-    hand: dict[str, LexiconEntry], rows: list[dict], path: Path
+    hand: dict[str, LexiconEntry], rows: list[dict], path: Path, everyday: frozenset[str] | None = None
 ) -> tuple[dict[str, LexiconEntry], list[Dropped]]:
     """Hand-curated entries (generated names folded in), then the generated entries that stay."""
     generated = [entry_from_row(row, path) for row in rows]
@@ -133,14 +154,14 @@ def merge_generated(
     for entry in generated:  # first fold, so that folded names are taken before the rest is judged
         if entry.id in target_of:
             target = target_of[entry.id]
-            kept = _kept_names(entry, target, owner, dropped)
+            kept = _kept_names(entry, target, owner, dropped, everyday)
             merged[target] = _folded(merged[target], entry, kept)
             owner.update(dict.fromkeys((k for f in kept for k in _keys(f)), target))
     names: dict[str, list[str]] = {}
     for entry in generated:
         if entry.id in target_of:
             continue
-        kept = _kept_names(entry, None, owner, dropped)
+        kept = _kept_names(entry, None, owner, dropped, everyday)
         if entry.id in hand:
             dropped.append(Dropped(entry.id, entry.name, f"entry left out: id taken by hand-curated '{entry.id}'"))
         elif not kept or kept[0] != entry.name:
@@ -157,12 +178,18 @@ def merge_generated(
     return merged, dropped
 
 
-def _kept_names(entry: LexiconEntry, target: str | None, owner: dict[Key, str], dropped: list[Dropped]) -> list[str]:
+def _kept_names(
+    entry: LexiconEntry,
+    target: str | None,
+    owner: dict[Key, str],
+    dropped: list[Dropped],
+    everyday: frozenset[str] | None,
+) -> list[str]:
     kept = []
     for form in dict.fromkeys((entry.name, *entry.synonyms)):
         if target and all(owner.get(k) == target for k in _keys(form)):
             continue  # a name the hand-curated entry has already
-        reason = ordinary_reason(form)
+        reason = ordinary_reason(form, everyday)
         holders = sorted({owner[k] for k in _keys(form) if k in owner} - {target})
         if reason is None and holders:
             reason = f"hand-curated name of '{holders[0]}'"

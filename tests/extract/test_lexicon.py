@@ -325,3 +325,14 @@ def test_list_forms_name_one_entry(tmp_path):
     rows = [{**HAND[0], "list_forms": ["back"]}, {**BASE, "list_forms": ["back"]}]
     with pytest.raises(LexiconError, match="list form 'back'"):
         load_lexicon(_write(tmp_path, rows))
+
+
+def test_the_generated_files_everyday_words_drop_what_wordfreq_would():
+    from pipeline.extract.lexicon import default_generated_path, default_lexicon_path
+    from pipeline.extract.lexicon_merge import merge_generated, read_everyday_words, read_generated
+
+    path = default_generated_path()
+    hand, rows = load_lexicon(default_lexicon_path()).entries, read_generated(path)
+    everyday = read_everyday_words(path)
+    assert everyday and {"back", "chest"} <= everyday
+    assert merge_generated(hand, rows, path, everyday) == merge_generated(hand, rows, path, None)
