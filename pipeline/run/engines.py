@@ -102,17 +102,26 @@ def run_documents(documents: Iterable[Document], settings: EngineSettings) -> It
     driver = DocumentProcessor(StageCache(settings.cache_dir, settings.use_cache), settings.through)
     with _Workers(settings, driver) as workers:
         pending: deque[Future] = deque()  # pool or Dask futures; outputs made here come wrapped
+        working = 0  # of those, documents sent to workers: only they count against the window
         for doc in documents:
             out = driver.cached(doc)
             pending.append(_done(out) if out is not None else workers.submit(doc))
-            while pending and (len(pending) > workers.window or pending[0].done()):
+            working += not isinstance(pending[-1], _Served)
+            # Cached outputs keep coming while a worker is busy, so one changed document does not
+            # hold up the cache's others; the window bounds the decoded inputs in flight.
+            while pending and (working > workers.window or pending[0].done()):
+                working -= not isinstance(pending[0], _Served)
                 yield pending.popleft().result()  # a worker's exception is raised here, in input order
         while pending:
             yield pending.popleft().result()
 
 
+class _Served(Future):
+    """An output made in this process (from the cache, or by the only worker), already done."""
+
+
 def _done(out: DocumentOutput) -> Future:
-    future: Future = Future()
+    future: Future = _Served()
     future.set_result(out)
     return future
 
