@@ -42,14 +42,14 @@ def load_conflicts(out_dir: Path) -> list[dict[str, Any]]:
     path = out_dir / "conflicts.parquet"
     if not path.exists():
         raise ReviewError(f"{path} does not exist: run `make curate` (or `curate run`) first")
-    return pq.read_table(path).to_pylist()
+    return pq.ParquetFile(path).read().to_pylist()  # not read_table: it imports pyarrow.dataset (0.2 s)
 
 
 def fact_claims(out_dir: Path) -> dict[str, set[str]]:
     path = out_dir / "facts.parquet"
     if not path.exists():
         return {}
-    table = pq.read_table(path, columns=["fact_id", "claim_ids"]).to_pylist()
+    table = pq.ParquetFile(path).read(columns=["fact_id", "claim_ids"]).to_pylist()
     return {row["fact_id"]: set(row["claim_ids"]) for row in table}
 
 
