@@ -46,8 +46,8 @@ DEFINITION_LABEL = re.compile(r"^[^:.!?]{1,60}:\s")
 MAX_LABEL_WORDS = 6
 LABEL_VERB = re.compile(r"\b(?:is|are|was|were|has|have|include|includes|consists?|contains?)\b", re.I)
 # Tokens allowed between two mentions that name the same subject: "the quads and hamstrings",
-# "the adductors at the inner thigh, the quadriceps at the front of your thighs and ...", "the calf
-# complex (gastroc + soleus) and tibialis posterior".
+# "the calves at the back of the leg, the quads along the front of it and ...", "the calf group
+# (soleus + gastroc) and the peroneals".
 COORDINATION_GAP = re.compile(
     r"^(?:\s+(?:at|in|on|of|along)\s+(?:the|your)\s+[\w-]+(?:\s+[\w-]+){0,3})?"
     r"[\s,()]*(?:(?:and|or|&|as well as|both|plus)\b[\s,()]*|\+\s*)?(?:(?:the|your|its)\s+)?$",

@@ -4,10 +4,10 @@ A group and a muscle the lexicon lists under it, in one sentence, joined by what
 membership:
 
 - after the group: "the quads, consisting of the vastus medialis ..."; "the calf (gastrocnemius
-  and soleus)"; "a major hip flexor muscle, the psoas"; "the glutes, particularly the gluteus
+  and soleus)"; "a deep hip flexor, the iliacus"; "the glutes, particularly the gluteus
   maximus"; "the hamstrings are the biceps femoris, ...";
 - before it: "the soleus is part of the calves"; "three muscles make up the hamstrings";
-  "the gluteus maximus, the largest muscle in the gluteal group"; "X -- a hamstring muscle --".
+  "the soleus, the broadest of the calf muscles"; "X -- a hamstring muscle --".
 
 Beyond one sentence: a list of member names under a heading that names their group, and a
 sentence that announces members ("the hamstring is made up of three muscles:", "there are two
@@ -35,8 +35,8 @@ FORWARD = re.compile(
     re.I,
 )
 # ... or, standing alone between them, a copula or an appositive comma with its article: "the
-# hamstrings are the biceps femoris, ..."; "a major hip flexor muscle, the psoas". A bare comma
-# only lists peers: "targets the posterior chain, calf, glutes and back".
+# hamstrings are the biceps femoris, ..."; "a deep hip flexor, the iliacus". A bare comma
+# only lists peers: "works the posterior chain, hamstrings, glutes and back".
 FORWARD_WHOLE = re.compile(
     r"^\W*(?:muscles?|group)?\s*(?:,\s*(?:the|your)|\b(?:are|is|are called)\b\s*(?:the|your)?)\s*$", re.I
 )
@@ -50,19 +50,19 @@ BACKWARD = re.compile(
     r"\bknown (?:collectively )?as\b|^\s*,?\s*(?:\(|--|—|–)|^\s*,\s*(?:a|an|the|one)\b[^,.;:]{0,50}$",
     re.I,
 )
-# "There are two muscles in the calf", "the hamstring is comprised of three muscles:": members follow.
+# "The calf has two muscles", "the quadriceps consist of four muscles:": the members follow.
 ANNOUNCES = re.compile(
     r"\b(?:consist(?:s|ing)? of|compris(?:e|es|ed|ing)(?: of)?|made up of|composed of|"
     r"(?:two|three|four|five|six|[2-6]) (?:\w+ )?(?:muscles|parts|heads|components|bands))\b|:\s*$",
     re.I,
 )
-# "These muscles comprise the calf complex": the muscles named just before are the members.
+# "Together these make up the calf group": the muscles named just before are the members.
 ANAPHORIC_MEMBERS = re.compile(
     r"^\W*(?:together,?\s+)?(?:these|both|they|the two|all three|all four)\b[^.;:]{0,30}?\b(?:compris(?:e|es)|make up|form|are (?:all )?(?:part|members) of|belong to)\b"
     r"|^\W*(?:it|this muscle)\b[^.;:]{0,60}?\b(?:(?:is )?(?:part|one|a member) of|the \w+est (?:muscle )?of)\b",
     re.I,
 )
-# "Other muscles in this group are ...", "there are three muscles in this group": the group named before.
+# "The rest of this group are ...", "this group also includes ...": the group named before.
 GROUP_ANAPHOR = re.compile(r"\b(?:this|that|the) (?:muscle )?group\b|\bthese (?:muscle )?groups\b", re.I)
 # Between such a reference and the members it lists.
 GROUP_LISTS = re.compile(r"\b(?:are|include|includes|including|such as|consist of)\b|:", re.I)
@@ -156,7 +156,7 @@ def referred_groups(kit: Toolkit, s: Sentence) -> list[str]:
 
 
 def group_anaphor_members(kit: Toolkit, s: Sentence) -> list[Claim]:
-    """'Other muscles in this group are the transverse abdominis, multifidus and diaphragm.'"""
+    """'The rest of this group are the soleus and the plantaris.'"""
     reference = GROUP_ANAPHOR.search(s.text)
     groups = referred_groups(kit, s)
     if reference is None or not groups or any(kit.is_group(m.muscle_id) for m in s.mentions):

@@ -99,8 +99,8 @@ def _not_done_by_the_muscle(kit: Toolkit, s: Sentence, clause: Clause, found: Fo
 
 
 def _continues(s: Sentence) -> bool:
-    """A fragment that goes on listing what the previous sentence's subject does: "Hip extension
-    and external rotation, and mainly as a hip abductor."""
+    """A fragment that goes on listing what the previous sentence's subject does: "Knee flexion
+    too, and above all a brake in late swing."""
     if not s.paragraph_topic or any(not inside_object(m, s.objects) for m in s.mentions):
         return False
     opening = s.text.lstrip()
@@ -127,7 +127,7 @@ def _exercise_subjects(
 
 
 def _without_apposed_groups(kit: Toolkit, subjects: list[Mention], text: str) -> list[str]:
-    """'A major hip flexor muscle, the psoas, draws the thigh up': a group that a member renames
+    """'A deep hip flexor, the iliacus, draws the thigh up': a group that a member renames
     only describes the member, which is the subject."""
     apposed = {
         group.muscle_id
