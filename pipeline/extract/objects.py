@@ -198,25 +198,7 @@ class ObjectPatterns:
                 for key, start, end in excluded
             )
         ]
-        # Longest match within each vocabulary; one phrase may name objects in two ("lift your
-        # knees" is hip flexion and, as a running role, knee lift).
-        by_vocabulary: dict[str, list[Span]] = {}
-        for span in spans:
-            by_vocabulary.setdefault(span.label_, []).append(span)
-        kept = [span for group in by_vocabulary.values() for span in filter_spans(group)]
-        # ...but a span inside a longer object of another vocabulary is part of that name:
-        # "breathing" in "diaphragmatic breathing" (an exercise) is not a second object.
-        kept = [
-            span
-            for span in kept
-            if not any(
-                other.label_ != span.label_
-                and other.start <= span.start
-                and span.end <= other.end
-                and len(other) > len(span)
-                for other in kept
-            )
-        ]
+        kept = _longest(spans)
         prefixed = [
             span
             for span in muscle_prefixed(doc, kept, self.muscle_words, self.compounds)
@@ -233,6 +215,28 @@ class ObjectPatterns:
         doc.spans[OBJECTS] = sorted(kept + candidates, key=lambda span: (span.start, span.label_))
         doc.spans[CANDIDATES] = candidates
         return doc
+
+
+def _longest(spans: list[Span]) -> list[Span]:
+    """The longest match within each vocabulary; one phrase may name objects in two ("lift your
+    knees" is hip flexion and, as a running role, knee lift). But a span inside a longer object of
+    another vocabulary is part of that name: "breathing" in "diaphragmatic breathing" (an
+    exercise) is not a second object."""
+    by_vocabulary: dict[str, list[Span]] = {}
+    for span in spans:
+        by_vocabulary.setdefault(span.label_, []).append(span)
+    kept = [span for group in by_vocabulary.values() for span in filter_spans(group)]
+    return [
+        span
+        for span in kept
+        if not any(
+            other.label_ != span.label_
+            and other.start <= span.start
+            and span.end <= other.end
+            and len(other) > len(span)
+            for other in kept
+        )
+    ]
 
 
 def build_object_nlp(vocabulary: Vocabulary, lexicon_path: Path | None = None) -> Language:
