@@ -54,6 +54,22 @@ def test_html_path_lists_what_it_removed_with_reasons():
     assert [b.block_idx for b in blocks] == list(range(len(blocks)))
 
 
+def test_a_very_large_page_is_cleaned_as_its_text_dump(monkeypatch):
+    from pipeline.strip import html as html_module
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("trafilatura is not used for a very large page")
+
+    monkeypatch.setattr(html_module, "LARGE_HTML_CHARS", 100)
+    monkeypatch.setattr(html_module.trafilatura, "bare_extraction", refuse)
+    doc, blocks = strip_boilerplate(_html_doc(PAGE))
+    kept = " ".join(b.text for b in blocks if b.kept)
+    assert doc.status == "ok" and "gluteus medius sits on the outer hip" in kept
+    assert "Copyright 2022" not in kept and "var tracking" not in kept
+    assert all(b.line_start is None and b.line_end is None for b in blocks)
+    assert all(b.removal_reason for b in blocks if not b.kept)
+
+
 def test_html_dump_recipe_drops_scripts_and_breaks_blocks():
     dump = html_to_dump(PAGE)
     assert "tracking" not in dump and "color: red" not in dump
