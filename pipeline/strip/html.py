@@ -16,7 +16,7 @@ import trafilatura
 from lxml import etree
 
 from pipeline.records import STATUS_ERROR, Block, Document
-from pipeline.strip.htmldump import html_to_dump
+from pipeline.strip.htmldump import html_to_dump, html_to_dump_streamed
 from pipeline.strip.textclean import clean_text, default_patterns, duplicate_indices, word_key
 from pipeline.strip.textclean.patterns import matcher
 
@@ -45,9 +45,9 @@ def strip_boilerplate(doc: Document) -> tuple[Document, list[Block]]:
 
 
 def _strip_large_html(doc: Document) -> tuple[Document, list[Block]]:
-    """A very large page through the text-dump cleaner; its blocks have no raw line numbers,
-    since they are lines of the dump, not of the HTML."""
-    stripped, blocks = _strip_text(replace(doc, text=html_to_dump(doc.text)))
+    """A very large page through the text-dump cleaner, its dump made from parser events without
+    a tree; its blocks have no raw line numbers, since they are lines of the dump, not of the HTML."""
+    stripped, blocks = _strip_text(replace(doc, text=html_to_dump_streamed(doc.text)))
     for name in ("title", "author", "published", "language", "status", "error"):
         setattr(doc, name, getattr(stripped, name))
     return doc, [replace(b, line_start=None, line_end=None) for b in blocks]

@@ -92,3 +92,54 @@ def _collect(element, parts: list[str]) -> None:
         parts.append("\n")
     if element.tail:
         parts.append(element.tail)
+
+
+# Streamed pages are fed to the parser in pieces of this many characters.
+FEED_CHARS = 1 << 20
+
+
+def html_to_dump_streamed(markup: str) -> str:
+    """The same dump as `html_to_dump`, made from parser events without building the page's tree:
+    a tree of a page of tens of megabytes takes gigabytes, the events take the text's size."""
+    target = _DumpTarget()
+    parser = lxml_html.etree.HTMLParser(target=target)
+    for start in range(0, len(markup), FEED_CHARS):
+        parser.feed(markup[start : start + FEED_CHARS])
+    parts = parser.close()
+    lines = (SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    return BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip() + "\n"
+
+
+class _DumpTarget:
+    """Parser events to dump text: the body's text and tails, a newline at block boundaries,
+    nothing inside dropped elements or the head."""
+
+    SKIPPED = frozenset((*DROPPED_ELEMENTS, "head"))
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def start(self, tag: str, attrib: dict) -> None:
+        tag = tag.lower()
+        if tag in self.SKIPPED:
+            self.skipping += 1
+        elif not self.skipping and tag in BLOCK_ELEMENTS:
+            self.parts.append("\n")
+
+    def end(self, tag: str) -> None:
+        tag = tag.lower()
+        if tag in self.SKIPPED:
+            self.skipping = max(0, self.skipping - 1)
+        elif not self.skipping and tag in BLOCK_ELEMENTS:
+            self.parts.append("\n")
+
+    def data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+    def comment(self, text: str) -> None:
+        pass  # comments are never shown
+
+    def close(self) -> list[str]:
+        return self.parts

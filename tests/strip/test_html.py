@@ -70,6 +70,14 @@ def test_a_very_large_page_is_cleaned_as_its_text_dump(monkeypatch):
     assert all(b.removal_reason for b in blocks if not b.kept)
 
 
+def test_the_streamed_dump_matches_the_tree_dump():
+    from pipeline.strip.htmldump import html_to_dump_streamed
+
+    assert html_to_dump_streamed(PAGE) == html_to_dump(PAGE)
+    late_script = "<html><body><p>Calf raises.</p></body></html><script>var x = 1;</script>"
+    assert html_to_dump_streamed(late_script) == "Calf raises.\n"
+
+
 def test_html_dump_recipe_drops_scripts_and_breaks_blocks():
     dump = html_to_dump(PAGE)
     assert "tracking" not in dump and "color: red" not in dump
