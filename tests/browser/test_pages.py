@@ -17,6 +17,7 @@ from pipeline.review.web import ReviewServer, rebuild_command
 
 By = pytest.importorskip("selenium.webdriver.common.by").By
 WebDriverWait = pytest.importorskip("selenium.webdriver.support.ui").WebDriverWait
+StaleElement = pytest.importorskip("selenium.common.exceptions").StaleElementReferenceException
 # Seconds to wait for a page to react; a rebuild of the seed articles takes a few.
 WAIT_S, REBUILD_S = 10, 180
 
@@ -128,12 +129,15 @@ def test_a_click_in_the_served_review_is_recorded_and_a_rebuild_applies_it(brows
     rebuild = browser.find_element(By.ID, "rebuild")
     assert rebuild.is_displayed()
     rebuild.click()
-    WebDriverWait(browser, REBUILD_S).until(
+    # The page reloads after the rebuild: an element found just before the reload goes stale.
+    WebDriverWait(browser, REBUILD_S, ignored_exceptions=(StaleElement,)).until(
         lambda d: d.find_element(By.ID, reference["conflict_id"]).get_attribute("data-status") == "resolved"
     )
     after = {c["conflict_id"]: c for c in pq.read_table(out / "conflicts.parquet").to_pylist()}
     assert after[reference["conflict_id"]]["status"] == "resolved"
     assert after[reference["conflict_id"]]["decision_note"] == "the reference is right"
     # The banner is filled from /api/state once the reloaded page has asked for it.
-    WebDriverWait(browser, WAIT_S).until(lambda d: "Every decision" in d.find_element(By.ID, "banner-text").text)
+    WebDriverWait(browser, WAIT_S, ignored_exceptions=(StaleElement,)).until(
+        lambda d: "Every decision" in d.find_element(By.ID, "banner-text").text
+    )
     assert console_errors(browser) == []
