@@ -87,6 +87,13 @@ def test_the_title_printed_twice_is_recovered_once():
     assert [b.reason for b in out.blocks if b.text == title] == ["metadata", "duplicate"]
 
 
+def test_a_long_paragraph_printed_again_and_again_is_kept_once_not_taken_for_the_title():
+    """A crawl artefact: one paragraph repeated. Its first copy is the article; the rest go."""
+    out = clean_text("\n\n".join(["Calves Under Load", PROSE, PROSE, PROSE, PROSE]))
+    assert out.title == "Calves Under Load"
+    assert [b.reason for b in out.blocks if b.text == PROSE] == [None, "duplicate", "duplicate", "duplicate"]
+
+
 def test_a_read_more_label_takes_the_link_title_after_it():
     text = "\n\n".join([PROSE, "Read More:", "The Complete Guide To Shin Splints", PROSE_2, PROSE_3])
     result = reasons(text)
