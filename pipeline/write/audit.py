@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.ingest.read import detect_format, read_source
 from pipeline.records import Source
@@ -110,18 +114,49 @@ def resolve_document(built: BuiltFolder, raw_dir: Path, ref: str) -> str:
 
 def load_documents(built: BuiltFolder, raw_dir: Path, doc_ids: list[str]) -> list[AuditDocument]:
     """Audit views of these documents, in the given order; one read of each table for all of them."""
-    wanted = sorted(set(doc_ids))
-    if not wanted:
-        return []
-    rows = built.rows("documents", DOCUMENT_COLUMNS, where=("doc_id", wanted))
+    return list(iter_documents(built, raw_dir, doc_ids, batch=max(1, len(doc_ids))))
+
+
+# Documents turned into Python rows together. Each table is read once, as Arrow, for all the
+# documents; only one batch's rows are held as Python objects at a time, so a build that cites
+# thousands of documents writes their pages in bounded memory.
+AUDIT_BATCH = 100
+AUDIT_TABLES = {
+    "documents": DOCUMENT_COLUMNS,
+    "blocks": BLOCK_COLUMNS,
+    "mentions": MENTION_COLUMNS,
+    "claims": CLAIM_COLUMNS,
+}
+
+
+def iter_documents(
+    built: BuiltFolder, raw_dir: Path, doc_ids: list[str], batch: int = AUDIT_BATCH
+) -> Iterator[AuditDocument]:
+    """Audit views of these documents, in the given order, `batch` documents at a time."""
+    if not doc_ids:
+        return
     names = {r["muscle_id"]: r["name"] for r in built.rows("muscles", ["muscle_id", "name"])}
-    blocks = _grouped(built.rows("blocks", BLOCK_COLUMNS, where=("doc_id", wanted)))
-    mentions = _grouped(built.rows("mentions", MENTION_COLUMNS, where=("doc_id", wanted)))
-    claims = _grouped(built.rows("claims", CLAIM_COLUMNS, where=("doc_id", wanted)))
+    wanted = sorted(set(doc_ids))
+    tables = {name: built.table(name, columns, where=("doc_id", wanted)) for name, columns in AUDIT_TABLES.items()}
+    for first in range(0, len(doc_ids), batch):
+        ids = doc_ids[first : first + batch]
+        rows = {name: _rows_of(table, ids) for name, table in tables.items()}
+        yield from _batch_documents(rows, ids, names, raw_dir)
+
+
+def _rows_of(table: pa.Table, doc_ids: list[str]) -> list[dict[str, Any]]:
+    return table.filter(
+        pc.is_in(table["doc_id"], value_set=pa.array(doc_ids, table.schema.field("doc_id").type))
+    ).to_pylist()
+
+
+def _batch_documents(
+    rows: dict[str, list[dict[str, Any]]], doc_ids: list[str], names: dict[str, str], raw_dir: Path
+) -> Iterator[AuditDocument]:
+    blocks, mentions, claims = (_grouped(rows[name]) for name in ("blocks", "mentions", "claims"))
     by_id: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in sorted(rows, key=lambda r: (r["status"] not in ("ok", "error"), r["source_path"])):
+    for row in sorted(rows["documents"], key=lambda r: (r["status"] not in ("ok", "error"), r["source_path"])):
         by_id[row["doc_id"]].append(row)
-    documents = []
     for doc_id in doc_ids:
         if doc_id not in by_id:
             continue
@@ -131,8 +166,7 @@ def load_documents(built: BuiltFolder, raw_dir: Path, doc_ids: list[str]) -> lis
         items = _blocks(blocks.get(doc_id, []), mentions.get(doc_id, []), claims.get(doc_id, []))
         document = AuditDocument(doc=owner, copies=[c["source_path"] for c in copies], items=items)
         _add_raw_lines(document, raw_dir)
-        documents.append(document)
-    return documents
+        yield document
 
 
 def _grouped(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

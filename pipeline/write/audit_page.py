@@ -9,49 +9,66 @@ underlined, and each block's claims stand beside it.
 from __future__ import annotations
 
 import html
+import itertools
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pipeline.common.atomic import write_text_atomically
+from pipeline.common.atomic import write_atomically
 from pipeline.records import REMOVAL_REASONS
 from pipeline.write import assets
 from pipeline.write.audit import AuditBlock, AuditDocument, RawLine, claim_text, gutter, runs
 from pipeline.write.links import AUDIT_DIR
 
 
-def write_audit_pages(out_dir: Path, documents: list[AuditDocument]) -> list[Path]:
+def write_audit_pages(out_dir: Path, documents: Iterable[AuditDocument]) -> list[Path]:
+    """One page per document, each written as it is rendered: a very large document's page is
+    never held whole in memory."""
     written = []
     for document in documents:
         path = out_dir / AUDIT_DIR / f"{document.doc['doc_id']}.html"
-        write_text_atomically(path, render_audit_page(document))
+        write_atomically(path, lambda tmp, document=document: _write_parts(tmp, audit_page_parts(document)))
         written.append(path)
     return written
 
 
+def _write_parts(path: Path, parts: Iterable[str]) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        for part in parts:
+            handle.write(part + "\n")
+
+
 def render_audit_page(document: AuditDocument, up: str = "../") -> str:
-    """`up` leads from the page to the build folder (for the links to the report and review)."""
+    """The whole page as one string; `up` leads from the page to the build folder (for the
+    links to the report and review)."""
+    return "".join(part + "\n" for part in audit_page_parts(document, up))
+
+
+def audit_page_parts(document: AuditDocument, up: str = "../") -> Iterator[str]:
+    """The page's lines, without their line breaks, one block at a time."""
     e = html.escape
     doc = document.doc
     title = doc.get("title") or doc["source_path"]
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="en"><head><meta charset="utf-8"><title>{e(title)} \u2014 audit</title>',
-        f"{assets.ICON}<style>{assets.BASE_CSS}{assets.AUDIT_CSS}</style></head><body>",
-        f'<nav class="pages"><a href="{up}report.html">Report</a><a href="{up}review.html">Review</a></nav>',
-        f"<h1>{e(title)}</h1>",
-        _metadata(document),
-        f"<p>{e(document.counts())}</p>",
-        f'<p class="note">{e(document.note)}</p>' if document.note else "",
-        '<p class="legend meta"><span><mark class="m">muscle</mark> mention</span>'
-        '<span><mark class="m flagged">flagged</mark> for review</span>'
-        '<span><span class="s claimed">underlined</span>: a claim is read from it</span>'
-        '<span><span class="reason">reason</span> removed block</span></p>',
-        '<div class="doc">',
-        *(_item(item) for item in document.items),
-        "</div>",
-        f"<script>{assets.AUDIT_JS}</script></body></html>",
-    ]
-    return "\n".join(p for p in parts if p) + "\n"
+    parts = itertools.chain(
+        [
+            "<!DOCTYPE html>",
+            f'<html lang="en"><head><meta charset="utf-8"><title>{e(title)} \u2014 audit</title>',
+            f"{assets.ICON}<style>{assets.BASE_CSS}{assets.AUDIT_CSS}</style></head><body>",
+            f'<nav class="pages"><a href="{up}report.html">Report</a><a href="{up}review.html">Review</a></nav>',
+            f"<h1>{e(title)}</h1>",
+            _metadata(document),
+            f"<p>{e(document.counts())}</p>",
+            f'<p class="note">{e(document.note)}</p>' if document.note else "",
+            '<p class="legend meta"><span><mark class="m">muscle</mark> mention</span>'
+            '<span><mark class="m flagged">flagged</mark> for review</span>'
+            '<span><span class="s claimed">underlined</span>: a claim is read from it</span>'
+            '<span><span class="reason">reason</span> removed block</span></p>',
+            '<div class="doc">',
+        ],
+        (_item(item) for item in document.items),
+        ["</div>", f"<script>{assets.AUDIT_JS}</script></body></html>"],
+    )
+    return (p for p in parts if p)
 
 
 def _metadata(document: AuditDocument) -> str:

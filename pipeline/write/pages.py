@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.common.atomic import write_text_atomically
-from pipeline.write.audit import load_documents
+from pipeline.write.audit import iter_documents
 from pipeline.write.audit_page import write_audit_pages
 from pipeline.write.built import BuiltFolder
 from pipeline.write.links import AUDIT_DIR
@@ -36,7 +36,7 @@ def write_report_pages(out_dir: Path, raw_dir: Path, beside: Path | None = None)
     write_text_atomically(page, report.html)
     conflicts = built.rows("conflicts", CONFLICT_COLUMNS)
     cited = sorted(report.cited | cited_documents(conflicts))
-    audit = write_audit_pages(out_dir, load_documents(built, raw_dir, cited))
+    audit = write_audit_pages(out_dir, iter_documents(built, raw_dir, cited))
     _remove_uncited(out_dir / AUDIT_DIR, set(audit))
     return [page, *audit]
 

@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline import cli
-from pipeline.write.audit import AuditBlock, load_documents, render_terminal
-from pipeline.write.audit_page import render_audit_page
+from pipeline.write.audit import AuditBlock, iter_documents, load_documents, render_terminal
+from pipeline.write.audit_page import render_audit_page, write_audit_pages
 from pipeline.write.built import BuiltFolder
 
 LEGS = "does-running-work-out-your-legs.txt"
@@ -137,3 +137,15 @@ def test_evidence_from_an_html_input_points_at_its_claim(tmp_path):
     links = re.findall(rf'href="audit/{ident}\.html#(claim-[0-9a-f]+)"', (out / "report.html").read_text())
     assert links and all(f'id="{anchor}"' in page for anchor in links)
     assert ('id="B0"' in page) and ('data-l1="' not in page)  # blocks are anchored by number
+
+
+def test_pages_written_in_batches_match_the_pages_of_one_read(seed_build, raw_dir, tmp_path):
+    """Audit pages are streamed to disk a few documents at a time; the pages are the same."""
+    built = BuiltFolder(seed_build)
+    ids = sorted(pq.read_table(seed_build / "documents.parquet", columns=["doc_id"])["doc_id"].to_pylist())
+    at_once = load_documents(built, raw_dir, ids)
+    batched = list(iter_documents(built, raw_dir, ids, batch=2))
+    assert [d.doc["doc_id"] for d in batched] == ids
+    written = write_audit_pages(tmp_path, batched)
+    assert [p.read_text(encoding="utf-8") for p in written] == [render_audit_page(d) for d in at_once]
+    assert all(d.counts() == a.counts() for d, a in zip(batched, at_once, strict=True))
