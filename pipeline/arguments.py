@@ -66,7 +66,7 @@ def _add_io_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
         "--cache-dir",
         type=Path,
         default=default(DEFAULT_CACHE_DIR),
-        help=f"per-document stage cache (default: {DEFAULT_CACHE_DIR})",
+        help=f"per-document stage cache (default: {DEFAULT_CACHE_DIR}; $CURATE_CACHE_DIR sets the default)",
     )
     parser.add_argument(
         "--no-cache",
@@ -213,7 +213,8 @@ def _add_evaluate_command(commands: argparse._SubParsersAction) -> None:
         description="Score an already-built --out folder against a gold file: muscles found, claims found and\n"
         "extracted correctly (per relation), boilerplate lines removed and content lines kept.\n"
         "Reads GOLD.yaml, its muscle-key map, the --out tables and the raw files under --raw.\n"
-        "Writes the report to stdout. It does not build: run `curate run` first.",
+        "Prints the report on stdout and writes its figures to --out/evaluation.json, where\n"
+        "report.html shows them. It does not build: run `curate run` first.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     evaluate.add_argument("gold", type=Path, metavar="GOLD.yaml", help="the gold file (format: see the README)")

@@ -185,16 +185,25 @@ def _path_id(rel_path: str) -> str:
     return short_hash("path:" + rel_path)
 
 
+def readable_size(n_bytes: int) -> str:
+    """ "16.8 MB", "30.0 kB" or "512 bytes": a small --max-bytes must not read as "0.0 MB"."""
+    if n_bytes >= 1_000_000:
+        return f"{n_bytes / 1e6:.1f} MB"
+    if n_bytes >= 1_000:
+        return f"{n_bytes / 1e3:.1f} kB"
+    return f"{n_bytes} bytes"
+
+
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     """The file's bytes; only a regular file is opened (a FIFO or a device would block or never end)."""
     try:
         size = regular_file_size(path)
         if size > max_bytes:
-            raise InputError(f"file is {size / 1e6:.1f} MB, above the {max_bytes / 1e6:.1f} MB limit (--max-bytes)")
+            raise InputError(f"file is {readable_size(size)}, above the {readable_size(max_bytes)} limit (--max-bytes)")
         with open_regular(path) as handle:  # checked again on the open file: it may have been swapped
             data = handle.read(max_bytes + 1)
         if len(data) > max_bytes:
-            raise InputError(f"file grew above the {max_bytes / 1e6:.1f} MB limit (--max-bytes) while being read")
+            raise InputError(f"file grew above the {readable_size(max_bytes)} limit (--max-bytes) while being read")
         return data
     except InputError:
         raise
@@ -223,7 +232,7 @@ def _gunzip(data: bytes, max_bytes: int) -> bytes:
     except (OSError, EOFError) as exc:
         raise InputError(f"not a valid gzip file ({exc})") from exc
     if len(out) > max_bytes:
-        raise InputError(f"decompresses to more than the {max_bytes / 1e6:.1f} MB limit (--max-bytes)")
+        raise InputError(f"decompresses to more than the {readable_size(max_bytes)} limit (--max-bytes)")
     return out
 
 

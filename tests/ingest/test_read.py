@@ -132,6 +132,12 @@ def test_file_over_the_size_limit(tmp_path):
     _assert_error(_read(tmp_path, "huge.txt"), "huge.txt", "above the 16.8 MB limit")
 
 
+def test_a_small_size_limit_is_named_in_units_that_show_it(tmp_path):
+    _write(tmp_path, "notes.txt", b"The soleus lifts the heel. " * 4000)
+    doc = _read(tmp_path, "notes.txt", max_bytes=30_000)
+    _assert_error(doc, "notes.txt", "file is 108.0 kB, above the 30.0 kB limit (--max-bytes)")
+
+
 def test_unreadable_file(tmp_path, monkeypatch):
     _write(tmp_path, "locked.txt", b"The hamstrings flex the knee.")
     real_open = os.open
