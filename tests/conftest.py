@@ -52,6 +52,30 @@ def seed_build(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
+def review_server(seed_build, raw_dir, tmp_path):
+    """`curate review --web` on a copy of the seed build, on a free port, in a thread of its own."""
+    import argparse
+    import shutil
+    import threading
+
+    from pipeline.review.terminal import ReviewContext
+    from pipeline.review.web import ReviewServer, rebuild_command
+
+    out = tmp_path / "curated"
+    shutil.copytree(seed_build, out)
+    decisions = tmp_path / "decisions.yaml"
+    args = argparse.Namespace(
+        raw=raw_dir, out=out, decisions=decisions, cache_dir=tmp_path / "cache", max_bytes=1 << 24,
+        engine="local", workers=1, scheduler=None, no_cache=False,
+    )  # fmt: skip
+    server = ReviewServer(ReviewContext(out, decisions, "ana"), rebuild_command(args), port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
 def watchdog():
     """A test of something that must never block (a FIFO among the inputs) ends the run with a
     traceback after two minutes instead of hanging it."""

@@ -3,17 +3,12 @@ and a click in the served review records a decision that a rebuild applies."""
 
 from __future__ import annotations
 
-import argparse
-import shutil
-import threading
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
 from pipeline.review.decisions import load_decisions
-from pipeline.review.terminal import ReviewContext
-from pipeline.review.web import ReviewServer, rebuild_command
 
 By = pytest.importorskip("selenium.webdriver.common.by").By
 WebDriverWait = pytest.importorskip("selenium.webdriver.support.ui").WebDriverWait
@@ -81,23 +76,8 @@ def test_the_review_page_filters_by_kind_and_status(browser, seed_build):
     assert console_errors(browser) == []
 
 
-@pytest.fixture
-def served(seed_build, raw_dir, tmp_path):
-    out = tmp_path / "curated"
-    shutil.copytree(seed_build, out)
-    decisions = tmp_path / "decisions.yaml"
-    args = argparse.Namespace(
-        raw=raw_dir, out=out, decisions=decisions, cache_dir=tmp_path / "cache", max_bytes=1 << 24,
-        engine="local", workers=1, scheduler=None, no_cache=False,
-    )  # fmt: skip
-    server = ReviewServer(ReviewContext(out, decisions, "ana"), rebuild_command(args), port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-def test_a_click_in_the_served_review_is_recorded_and_a_rebuild_applies_it(browser, served, screenshots, capsys):
+def test_a_click_in_the_served_review_is_recorded_and_a_rebuild_applies_it(browser, review_server, screenshots, capsys):
+    served = review_server
     out, decisions = served.context.out_dir, served.context.decisions_path
     conflicts = pq.read_table(out / "conflicts.parquet").to_pylist()
     reference = next(c for c in conflicts if c["kind"] == "reference")

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import argparse
 import json
-import shutil
-import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -14,25 +11,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.review.decisions import load_decisions
-from pipeline.review.terminal import ReviewContext
-from pipeline.review.web import ReviewServer, rebuild_command
 
 
 @pytest.fixture
-def server(seed_build, raw_dir, tmp_path):
-    out = tmp_path / "curated"
-    shutil.copytree(seed_build, out)
-    decisions = tmp_path / "decisions.yaml"
-    args = argparse.Namespace(
-        raw=raw_dir, out=out, decisions=decisions, cache_dir=tmp_path / "cache", max_bytes=1 << 24,
-        engine="local", workers=1, scheduler=None, no_cache=False,
-    )  # fmt: skip
-    server = ReviewServer(ReviewContext(out, decisions, "ana"), rebuild_command(args), port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+def server(review_server):
+    return review_server
 
 
 def call(server, path, body=None, headers=None, host=None):
