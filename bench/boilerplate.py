@@ -48,6 +48,7 @@ import justext
 import trafilatura
 import yaml
 
+from pipeline.evaluate.lines import LineScore, score_lines
 from pipeline.ingest.read import decode
 from pipeline.records import Document
 from pipeline.strip.html import strip_boilerplate
@@ -172,43 +173,23 @@ def report_pages(pages: list[tuple[str, str, str]], counts: list[tuple[float, fl
     print(": " + ", ".join(r[1][:12] for r in low) if low else "")
 
 
-def boilerplate_lines(lines: list[str], openings: list[str]) -> tuple[set[int], list[str]]:
-    """Line numbers the gold calls boilerplate: each opening takes the next line that starts with it."""
-    taken: set[int] = set()
-    unmatched = []
-    position = 0
-    for opening in openings:
-        candidates = [i for i, line in enumerate(lines, 1) if line.startswith(opening) and i not in taken]
-        after = [i for i in candidates if i > position]
-        if not candidates:
-            unmatched.append(opening)
-            continue
-        position = (after or candidates)[0]
-        taken.add(position)
-    return taken, unmatched
-
-
-def article_lines(text: str, openings: list[str]) -> list[tuple[str, bool, bool, str | None]]:
-    """(line, is boilerplate, kept, removal reason) for each non-empty line that counts."""
-    lines = [" ".join(raw.split()) for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    boilerplate, unmatched = boilerplate_lines(lines, [" ".join(o.split()) for o in openings])
-    for opening in unmatched:
+def score_article(text: str, openings: list[str]) -> LineScore:
+    """The article's lines scored as `curate evaluate` scores them, on the cleaner's blocks; the
+    excerpt's last line, when cut mid-word, does not count if it was removed."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks = [
+        {"kind": b.kind, "kept": b.kept, "removal_reason": b.reason, "line_start": b.line_start, "line_end": b.line_end}
+        for b in clean_text(text).blocks
+    ]
+    score = score_lines(lines, tuple(openings), blocks)
+    for opening in score.unmatched:
         print(f"    gold opening not found: {opening[:40]!r}", file=sys.stderr)
-    block_of_line = {}
-    for block in clean_text(text).blocks:
-        for line_no in range(block.line_start, block.line_end + 1):
-            block_of_line[line_no] = block
-    numbered = [(i, line) for i, line in enumerate(lines, 1) if line]
-    out = []
-    for i, line in numbered:
-        block = block_of_line[i]
-        is_boilerplate = i in boilerplate
-        kept = block.kept or (block.kind == "title" and not is_boilerplate)
-        cut_by_excerpt = i == numbered[-1][0] and EXCERPT_CUT.search(line)
-        if cut_by_excerpt and not kept and not is_boilerplate:
-            continue
-        out.append((line, is_boilerplate, kept, block.reason))
-    return out
+    last = max((i for i, line in enumerate(lines, 1) if line.strip()), default=0)
+    cut = [line for line in score.wrongly_removed if line.number == last and EXCERPT_CUT.search(line.text)]
+    if cut:
+        score.content -= 1
+        score.wrongly_removed.remove(cut[0])
+    return score
 
 
 def report_articles(articles: Path, gold_file: Path, show_lines: bool) -> None:
@@ -216,7 +197,7 @@ def report_articles(articles: Path, gold_file: Path, show_lines: bool) -> None:
         print(f"\ndevelopment articles not found ({articles}, {gold_file}): line measures skipped")
         return
     gold = yaml.safe_load(gold_file.read_text(encoding="utf-8"))
-    content = content_kept = boilerplate = boilerplate_removed = 0
+    total = LineScore()
     wrong = []
     for key, entry in gold.items():
         path = articles / f"{key}.txt"
@@ -224,17 +205,17 @@ def report_articles(articles: Path, gold_file: Path, show_lines: bool) -> None:
             print(f"    missing {path}", file=sys.stderr)
             continue
         text, _ = decode(path.read_bytes())
-        for line, is_boilerplate, kept, reason in article_lines(text, entry.get("boilerplate") or []):
-            if is_boilerplate:
-                boilerplate += 1
-                boilerplate_removed += not kept
-                if kept:
-                    wrong.append(f"  kept boilerplate  {key}: {line[:100]}")
-            else:
-                content += 1
-                content_kept += kept
-                if not kept:
-                    wrong.append(f"  removed content   {key} [{reason}]: {line[:100]}")
+        score = score_article(text, entry.get("boilerplate") or [])
+        total.content += score.content
+        total.content_kept += score.content_kept
+        total.boilerplate += score.boilerplate
+        total.boilerplate_removed += score.boilerplate_removed
+        wrong += [f"  kept boilerplate  {key}: {line.text[:100]}" for line in score.wrongly_kept]
+        wrong += [
+            f"  removed content   {key} [{line.removal_reason}]: {line.text[:100]}" for line in score.wrongly_removed
+        ]
+    content, content_kept = total.content, total.content_kept
+    boilerplate, boilerplate_removed = total.boilerplate, total.boilerplate_removed
     print(
         f"\ndevelopment articles ({len(gold)}): content lines kept {content_kept}/{content} = "
         f"{content_kept / content:.3f}; gold boilerplate lines removed {boilerplate_removed}/{boilerplate} = "

@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 import boilerplate as bench  # noqa: E402
 
+from pipeline.evaluate.lines import boilerplate_lines  # noqa: E402
 from pipeline.strip.htmldump import html_to_dump  # noqa: E402
 from pipeline.strip.textclean import TextBlock, decide_region, judge_blocks, word_key  # noqa: E402
 from pipeline.strip.textclean.blocks import SENTENCE_END, ends_sentence  # noqa: E402
@@ -145,8 +146,8 @@ def load_documents(args: argparse.Namespace) -> list[dict]:
 
 def article_document(path: Path, entry: dict) -> dict:
     text, _ = bench.decode(path.read_bytes())
-    lines = [" ".join(raw.split()) for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    boilerplate, _ = bench.boilerplate_lines(lines, [" ".join(o.split()) for o in entry.get("boilerplate") or []])
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    boilerplate, _ = boilerplate_lines(lines, tuple(entry.get("boilerplate") or []))
     blocks, language, title = judge_blocks(text)
     features, removed = document_features(blocks, language)
     labels = np.array([not any(n in boilerplate for n in range(b.line_start, b.line_end + 1)) for b in blocks])
