@@ -75,6 +75,11 @@ def html_to_dump(markup: str) -> str:
     body = root.find("body")
     parts: list[str] = []
     _collect(body if body is not None else root, parts)
+    return _dump_text(parts)
+
+
+def _dump_text(parts: list[str]) -> str:
+    """Spaces collapsed in each line, runs of blank lines cut to one."""
     lines = (SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n"))
     return BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip() + "\n"
 
@@ -105,9 +110,7 @@ def html_to_dump_streamed(markup: str) -> str:
     parser = lxml_html.etree.HTMLParser(target=target)
     for start in range(0, len(markup), FEED_CHARS):
         parser.feed(markup[start : start + FEED_CHARS])
-    parts = parser.close()
-    lines = (SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n"))
-    return BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip() + "\n"
+    return _dump_text(parser.close())
 
 
 class _DumpTarget:
