@@ -16,12 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from pipeline.ingest.read import detect_format, read_source
 from pipeline.records import Source
-from pipeline.write.built import BuiltFolder
+from pipeline.write.built import BuiltFolder, rows_where
 
 # A doc_id may be shortened to a unique prefix of at least this many characters.
 MIN_PREFIX = 6
@@ -140,14 +137,8 @@ def iter_documents(
     tables = {name: built.table(name, columns, where=("doc_id", wanted)) for name, columns in AUDIT_TABLES.items()}
     for first in range(0, len(doc_ids), batch):
         ids = doc_ids[first : first + batch]
-        rows = {name: _rows_of(table, ids) for name, table in tables.items()}
+        rows = {name: rows_where(table, "doc_id", ids).to_pylist() for name, table in tables.items()}
         yield from _batch_documents(rows, ids, names, raw_dir)
-
-
-def _rows_of(table: pa.Table, doc_ids: list[str]) -> list[dict[str, Any]]:
-    return table.filter(
-        pc.is_in(table["doc_id"], value_set=pa.array(doc_ids, table.schema.field("doc_id").type))
-    ).to_pylist()
 
 
 def _batch_documents(

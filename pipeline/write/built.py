@@ -52,9 +52,7 @@ class BuiltFolder:
         # ParquetFile, not read_table: read_table imports pyarrow.dataset, a quarter of a second
         # that `curate run` would pay for nothing.
         table = pq.ParquetFile(self.out_dir / f"{name}.parquet").read(columns=present)
-        if where is not None:
-            table = table.filter(pc.is_in(table[where[0]], value_set=pa.array(where[1], schema.field(where[0]).type)))
-        return table
+        return table if where is None else rows_where(table, *where)
 
     def rows(self, name: str, columns: list[str], where: tuple[str, list[str]] | None = None) -> list[dict[str, Any]]:
         return self.table(name, columns, where).to_pylist()
@@ -69,3 +67,8 @@ class BuiltFolder:
         except (OSError, ValueError):
             return None
         return data if isinstance(data, dict) else None
+
+
+def rows_where(table: pa.Table, column: str, values: list[str]) -> pa.Table:
+    """The rows of `table` whose `column` is one of `values`."""
+    return table.filter(pc.is_in(table[column], value_set=pa.array(values, table.schema.field(column).type)))
