@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from pipeline.strip.textclean.blocks import TextBlock, word_key
+from pipeline.strip.textclean.region import COPIED_PARAGRAPH_WORDS
 
 MONTHS = {
     m: i
@@ -38,11 +39,10 @@ BYLINE_NAME = re.compile(
 # A dump often prints the page title, then a dateline or a byline, then the same title as the
 # headline; both copies lie within this many blocks of each other.
 TITLE_REPEAT_WINDOW = 4
-# A headline is shorter than this; a longer paragraph printed twice is a copy (a crawl that
-# repeats a paragraph), which the duplicate rule removes, not a title. Matches the region's
-# COPIED_PARAGRAPH_WORDS. On the development pages the longest headline found this way has 15
-# words; the two longer lines (23 and 25 words) were photo captions printed twice.
-MAX_TITLE_WORDS = 20
+# A headline is shorter than COPIED_PARAGRAPH_WORDS: a paragraph that long printed twice is a
+# copy (a crawl that repeats a paragraph), which the duplicate rule removes, not a title. On the
+# development pages the longest headline found this way has 15 words; the two longer lines (23
+# and 25 words) were photo captions printed twice.
 BIO_NAME = re.compile(r"^([A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3}) (?:is|was) ")
 
 
@@ -56,7 +56,7 @@ def recover_title(blocks: list[TextBlock]) -> str | None:
     candidates: list[int] = []
     for i, block in enumerate(blocks):
         if block.kept and block.cls in ("good", "near_good") and block.kind == "paragraph":
-            if block.n_words < MAX_TITLE_WORDS and _printed_twice(blocks, i):  # title and headline, both long
+            if block.n_words < COPIED_PARAGRAPH_WORDS and _printed_twice(blocks, i):  # title and headline, both long
                 candidates = [i]
             break
         if block.kind == "heading" and block.n_words >= 3 and block.pattern_id is None and not _dated(block.text):
