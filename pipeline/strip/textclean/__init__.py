@@ -1,7 +1,7 @@
 """Classify the blocks of a plain-text page dump as article content or boilerplate.
 
 A text dump has lost its markup: one line per HTML block, blank lines where the page had
-vertical space. The classifier combines four kinds of signal:
+vertical space. The classifier combines five kinds of signal:
 
 1. named patterns kept as data (`data/boilerplate_patterns.jsonl`): nav menus, consent
    dialogs, comment threads, bios, related posts, newsletter forms, SEO lines, captions;
@@ -12,7 +12,9 @@ vertical space. The classifier combines four kinds of signal:
 3. C4/Gopher-style line rules: sentence punctuation, truncated teasers, code and filler;
 4. the main content region: the contiguous run of blocks with the highest content score,
    inside which short blocks (headings, list items) are re-classified from their neighbours
-   (`region`).
+   (`region`);
+5. structured bodies (a meal plan, a recipe card, a training plan): a run of short lines next to
+   the region, dense in lines that state a quantity (`quantities`), belongs to the article.
 
 Segmentation is in `blocks`, title/date/author recovery in `metadata`. The thresholds were
 calibrated on the text dumps of the 60 development pages (`bench/boilerplate.py`).

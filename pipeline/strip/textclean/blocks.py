@@ -42,6 +42,7 @@ class TextBlock:
     pattern_id: str | None = None
     zone_start: bool = False
     edge_only: bool = False
+    structured: bool = False  # a quantity line of a plan, menu or recipe (`region`)
 
     @property
     def kept(self) -> bool:

@@ -7,6 +7,7 @@ from collections import Counter
 
 from pipeline.strip.textclean.blocks import TextBlock, ends_sentence, word_key
 from pipeline.strip.textclean.features import TERSE_STOPWORDS
+from pipeline.strip.textclean.quantities import has_quantity
 
 # Score of each block in the search for the best contiguous region, in characters. A short
 # block costs as much as a 40-character bad line: a run of menu items separates the article
@@ -31,6 +32,19 @@ MIN_LIST_ITEMS = 2
 # Past the region's end, a run of up to this many short heading-like lines (the items of an
 # unbulleted list: "Warm-up", "Strides", "Cool-down") goes on if a sentence follows it.
 MAX_HEADING_RUN = 3
+# A structured body (a meal plan, a recipe card, a training plan) next to the region's edge: a
+# run of at least MIN_QUANTIFIED_LINES lines that state a quantity (`quantities`), making up at
+# least MIN_QUANTIFIED_SHARE of its lines, with at most MAX_UNQUANTIFIED other lines in a row
+# between two of them. The development pages set the share and the gap: their meal plan and
+# recipe card state a quantity in 0.57 and 0.56 of their lines, and the meal plan has five
+# lines in a row without one (a supplement's name, when to drink it, a tip); one more is
+# allowed. The tests' lists guard the rest: a related list naming a distance now and then
+# (0.36) stays under the share, a menu of seven labels ends a run, and three sentence-case
+# lines of a shop's footer are too few (the cards and plans this is for list four or more:
+# the development pages' 10 and 119). A row of more than MAX_BRIDGE removed lines ends the run.
+MIN_QUANTIFIED_LINES = 4
+MIN_QUANTIFIED_SHARE = 0.4
+MAX_UNQUANTIFIED = 6
 # A paragraph this long said twice is a copy (a teaser, a page printed twice); a shorter line
 # may recur, up to MAX_RECURRENCES times (the questions of an interview with many guests, the
 # steps of a plan repeated for each day). Set on the development pages, whose gold bodies
@@ -74,6 +88,27 @@ def main_region(blocks: list[TextBlock]) -> tuple[int, int]:
 
 
 def _extend_region(blocks: list[TextBlock], start: int, end: int) -> tuple[int, int]:
+    start = _extend_start(blocks, start)
+    while True:
+        reached = end
+        while reached + 1 < len(blocks) and _continues_article(blocks, reached + 1):
+            reached += 1
+        reached = _structured_run(blocks, _bridge(blocks, _introduced_list(blocks, reached)))
+        if reached == end:
+            return start, end
+        end = reached
+
+
+def _extend_start(blocks: list[TextBlock], start: int) -> int:
+    """Headings right above the region belong to it; so does a structured run above it (a
+    recipe's ingredients above its method), with its headings and the prose that introduces it."""
+    start = _edge_headings(blocks, start)
+    while (earlier := _structured_run(blocks, start, -1)) < start:
+        start = _prose_above(blocks, _edge_headings(blocks, earlier))
+    return start
+
+
+def _edge_headings(blocks: list[TextBlock], start: int) -> int:
     taken = 0
     while start > 0 and taken < MAX_EDGE_EXTENSION:
         previous = blocks[start - 1]
@@ -83,14 +118,57 @@ def _extend_region(blocks: list[TextBlock], start: int, end: int) -> tuple[int, 
             break
         start -= 1
         taken += previous.kept
-    while True:
-        reached = end
-        while reached + 1 < len(blocks) and _continues_article(blocks, reached + 1):
-            reached += 1
-        reached = _bridge(blocks, _introduced_list(blocks, reached))
-        if reached == end:
-            return start, end
-        end = reached
+    return start
+
+
+def _prose_above(blocks: list[TextBlock], start: int) -> int:
+    while start > 0 and _is_prose_sentence(blocks[start - 1]):
+        start -= 1
+    return start
+
+
+def _is_prose_sentence(block: TextBlock) -> bool:
+    return block.kept and block.cls in ("good", "near_good") and ends_sentence(block.text)
+
+
+def _structured_run(blocks: list[TextBlock], edge: int, step: int = 1) -> int:
+    """The far end of a structured run that starts next to block `edge` (after it, or before it
+    when `step` is -1), or `edge` when none does.
+
+    Its quantity lines are marked `structured` and count as near-good: the context pass keeps
+    them however short or stopword-poor ("1 tsp cinnamon"), the labels between them ("Week 2",
+    "Breakfast") lean on them as on prose, and the duplicate pass lets them recur (a plan
+    repeats a meal on several days)."""
+    lines = _run_lines(blocks, edge, step)
+    quantified = [i for i in lines if has_quantity(blocks[i].text)]
+    if len(quantified) < MIN_QUANTIFIED_LINES or len(quantified) < MIN_QUANTIFIED_SHARE * len(lines):
+        return edge
+    for i in quantified:
+        blocks[i].structured = True
+        if blocks[i].cls != "good":
+            blocks[i].cls = "near_good"
+    return lines[-1]
+
+
+def _run_lines(blocks: list[TextBlock], edge: int, step: int) -> list[int]:
+    """Indices of the kept lines from `edge` on in the direction of `step`, up to a zone, the
+    title, a row of removed lines or a long stretch without a quantity (removed lines count in
+    it: a menu a pattern half named is still a menu), and back to the last line that states one."""
+    lines: list[int] = []
+    run_length, since_quantity, removed = 0, 0, 0
+    i = edge + step
+    while 0 <= i < len(blocks):
+        block = blocks[i]
+        removed = 0 if block.kept else removed + 1
+        quantity = block.kept and has_quantity(block.text)
+        since_quantity = 0 if quantity else since_quantity + 1
+        if block.zone_start or block.kind == "title" or removed > MAX_BRIDGE or since_quantity > MAX_UNQUANTIFIED:
+            break
+        if block.kept:
+            lines.append(i)
+            run_length = len(lines) if quantity else run_length
+        i += step
+    return lines[:run_length]
 
 
 def _introduced_list(blocks: list[TextBlock], end: int) -> int:
@@ -173,10 +251,11 @@ def _cut_short(block: TextBlock) -> bool:
 
 
 def reclassify_in_region(blocks: list[TextBlock], start: int, end: int) -> None:
-    """jusText's second pass: short and near-good blocks take their class from their neighbours."""
+    """jusText's second pass: short and near-good blocks take their class from their neighbours;
+    the quantity lines of a structured run were judged by the run."""
     region = blocks[start : end + 1]
     for i, block in enumerate(region):
-        if not block.kept or block.cls == "good":
+        if not block.kept or block.cls == "good" or block.structured:
             continue
         before = _neighbour_class(region, i, -1)
         after = _neighbour_class(region, i, +1)
@@ -207,16 +286,20 @@ def _content_follows(region: list[TextBlock], i: int) -> bool:
 def remove_duplicates(blocks: list[TextBlock], title: str | None = None) -> None:
     """Paragraphs said before, a line repeated at once, and the title printed again."""
     kept = [b for b in blocks if b.kept]
-    for i in duplicate_indices([(b.kind, b.text) for b in kept], title):
+    recurring = frozenset(i for i, b in enumerate(kept) if b.structured)
+    for i in duplicate_indices([(b.kind, b.text) for b in kept], title, recurring):
         kept[i].reason = "duplicate"
 
 
-def duplicate_indices(items: list[tuple[str, str]], title: str | None = None) -> list[int]:
+def duplicate_indices(
+    items: list[tuple[str, str]], title: str | None = None, recurring: frozenset[int] = frozenset()
+) -> list[int]:
     """Indices of the (kind, text) items that repeat: the same line again at once, the title
     printed again, a paragraph of COPIED_PARAGRAPH_WORDS words or more said before (a page
     printed twice), or a line past its MAX_RECURRENCES-th time. Shorter lines may recur within
     the article: an interview's questions, "Hold for 30 seconds." after each exercise, section
-    headings. The HTML path applies the same rule to its blocks."""
+    headings; so may headings and the `recurring` items, however long (a meal plan's portion
+    lines, repeated for each day). The HTML path applies the same rule to its blocks."""
     counts: Counter[str] = Counter()
     previous: str | None = None
     title_key = word_key(title) if title else None
@@ -224,7 +307,8 @@ def duplicate_indices(items: list[tuple[str, str]], title: str | None = None) ->
     for i, (kind, text) in enumerate(items):
         key = word_key(text)
         counts[key] += 1
-        copied = kind != "heading" and counts[key] > 1 and len(key.split()) >= COPIED_PARAGRAPH_WORDS
+        long_copy = counts[key] > 1 and len(key.split()) >= COPIED_PARAGRAPH_WORDS
+        copied = long_copy and kind != "heading" and i not in recurring
         if copied or counts[key] > MAX_RECURRENCES or key in (previous, title_key):
             repeats.append(i)
         previous = key
