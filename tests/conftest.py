@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+import atexit
 import faulthandler
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-# Builds made by the tests cache into a folder of their own, never the project's .cache/.
-os.environ.setdefault("CURATE_CACHE_DIR", tempfile.mkdtemp(prefix="curate-test-cache-"))
+# Builds made by the tests cache into a folder of their own, never the project's .cache/, and
+# the folder goes when the session ends (builds the tests start as subprocesses inherit it).
+if "CURATE_CACHE_DIR" not in os.environ:
+    os.environ["CURATE_CACHE_DIR"] = tempfile.mkdtemp(prefix="curate-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["CURATE_CACHE_DIR"], ignore_errors=True)
 
 import pytest
 

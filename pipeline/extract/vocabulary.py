@@ -10,12 +10,10 @@ every file; the object ruler is built from them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-
-import spacy
-from spacy.matcher import Matcher
 
 from pipeline.common.ids import short_hash
 from pipeline.common.rules import DATA_DIR, PatternError, read_jsonl
@@ -73,8 +71,13 @@ def default_vocabulary_path() -> Path:
     return DATA_DIR / "vocabulary"
 
 
-def load_vocabulary(path: Path | None = None) -> Vocabulary:
-    """Every vocabulary file of a folder, validated; any problem raises VocabularyError naming the file and row."""
+def load_vocabulary(path: Path | None = None, check_patterns: bool = True) -> Vocabulary:
+    """Every vocabulary file of a folder, validated; any problem raises VocabularyError naming the file and row.
+
+    `check_patterns=False` skips only spaCy's check of the token patterns (and spaCy's import),
+    for readers that use ids and labels but build no matcher: the build's reconcile and writer.
+    The claims stage, which builds the matchers, always checks them.
+    """
     path = path or default_vocabulary_path()
     files = {f.stem: f for f in sorted(path.glob("*.jsonl")) if f.name not in NOT_VOCABULARIES}
     unknown = sorted(set(files) - set(VOCABULARIES))
@@ -82,14 +85,14 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
         raise VocabularyError(f"{path}: {unknown} are not vocabularies (one of {', '.join(VOCABULARIES)})")
     classes = _load_classes(path / CLASSES_FILE)
     entries: dict[str, VocabularyEntry] = {}
-    matcher = Matcher(spacy.blank("en").vocab, validate=True)
+    check = _pattern_check() if check_patterns else None
     for name, file in files.items():
         try:
             rows = read_jsonl(file, VOCABULARY_KEYS, OPTIONAL_KEYS)
         except PatternError as exc:
             raise VocabularyError(str(exc)) from exc
         for row in rows:
-            entry = _entry(row, name, file, classes, matcher)
+            entry = _entry(row, name, file, classes, check)
             if entry.key in entries:
                 raise VocabularyError(f"{file.name}: '{entry.id}': duplicate id in vocabulary '{name}'")
             entries[entry.key] = entry
@@ -120,7 +123,18 @@ def _load_classes(path: Path) -> dict[str, list[str]]:
     return {row["class"]: row["words"] for row in rows}
 
 
-def _entry(row: dict, name: str, file: Path, classes: dict[str, list[str]], matcher: Matcher) -> VocabularyEntry:
+def _pattern_check() -> Callable[[list], None]:
+    """spaCy's validation of one token pattern; raises ValueError, KeyError or TypeError."""
+    from spacy.matcher import Matcher
+    from spacy.vocab import Vocab
+
+    matcher = Matcher(Vocab(), validate=True)  # the check needs the pattern schema, not a tokenizer
+    return lambda pattern: matcher.add("check", [pattern])
+
+
+def _entry(
+    row: dict, name: str, file: Path, classes: dict[str, list[str]], check: Callable[[list], None] | None
+) -> VocabularyEntry:
     where = f"{file.name}: '{row['id']}'"
     if row.get("vocabulary", name) != name:
         raise VocabularyError(f"{where}: vocabulary '{row['vocabulary']}' in the file of '{name}'")
@@ -132,9 +146,9 @@ def _entry(row: dict, name: str, file: Path, classes: dict[str, list[str]], matc
             patterns.append(compile_rule(rule, classes))
         except (RuleError, AttributeError) as exc:
             raise VocabularyError(f"{where}: rule '{rule}': {exc}") from exc
-    for pattern in patterns:
+    for pattern in patterns if check else ():
         try:
-            matcher.add("check", [pattern])
+            check(pattern)
         except (ValueError, KeyError, TypeError) as exc:
             raise VocabularyError(f"{where}: a token pattern does not validate: {exc}") from exc
     return VocabularyEntry(
@@ -182,15 +196,15 @@ def spelling_variants(phrase: str, splits: dict[str, str]) -> list[str]:
     return list(dict.fromkeys(variants))
 
 
-def cached_vocabulary(path: str | Path | None = None) -> Vocabulary:
+def cached_vocabulary(path: str | Path | None = None, check_patterns: bool = True) -> Vocabulary:
     """The vocabularies at `path` (default: the shipped file), loaded once per process and file.
 
     Registered with spaCy as "curate.vocabulary.v1" (`registry.py`), so the object component names
     its data in its config.
     """
-    return _cached_vocabulary(Path(path) if path else default_vocabulary_path())
+    return _cached_vocabulary(Path(path) if path else default_vocabulary_path(), check_patterns)
 
 
 @cache
-def _cached_vocabulary(path: Path) -> Vocabulary:
-    return load_vocabulary(path)
+def _cached_vocabulary(path: Path, check_patterns: bool) -> Vocabulary:
+    return load_vocabulary(path, check_patterns)

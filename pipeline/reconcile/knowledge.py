@@ -166,7 +166,7 @@ def load_reference(lexicon: Lexicon, vocabulary: Vocabulary, directory: Path | N
 @cache
 def cached_reference() -> ReferenceKnowledge:
     """The shipped reference tables, checked against the shipped lexicon and vocabularies; loaded once."""
-    return load_reference(cached_lexicon(), cached_vocabulary())
+    return load_reference(cached_lexicon(), cached_vocabulary(check_patterns=False))
 
 
 def _citation(row: dict, sources: dict[str, Source], where: str) -> Citation:

@@ -139,10 +139,10 @@ def document_stages(inputs: BuildInputs, settings: Settings, stage: Stage) -> Ru
 def _collect(result: RunResult, out: Any) -> None:
     # Workers return the documents with the metadata the strip stage recovered (text dropped).
     result.documents.append(out.document)
-    if out.blocks:
+    if out.stripped is not None and out.stripped.rows.num_rows:
         result.processed += 1
         result.from_cache += out.from_cache
-    result.blocks.add(out.blocks)
+        result.blocks.add(out.stripped)
     result.mentions += out.mentions
     result.claims += out.claims
     if out.signature is not None and out.document.status in ("ok", "error"):

@@ -17,11 +17,13 @@ import hashlib
 import os
 import pickle
 import shutil
+import sys
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pipeline.common.locks import exclusive_lock
 from pipeline.run.stages import BY_NAME, PER_DOCUMENT
@@ -32,9 +34,12 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 LOCK_NAME = ".lock"
 SCRATCH_NAME = ".tmp"  # entries being written
+COMPILED_NAME = "compiled"  # built objects (spaCy pipelines), reused across builds
+
+T = TypeVar("T")
 
 # Bumped when the layout of cached values changes.
-CACHE_FORMAT = "4"
+CACHE_FORMAT = "5"
 
 
 @cache
@@ -49,6 +54,12 @@ def stage_fingerprint(stage: str) -> str:
     for library in spec.libraries:
         digest.update(f"{library}=={library_version(library) or 'absent'}".encode())
     return digest.hexdigest()
+
+
+def pipeline_key(stages: tuple[str, ...]) -> str:
+    """Hash of what the pipelines of these stages are built from: their fingerprints and Python."""
+    parts = [sys.version, *(stage_fingerprint(stage) for stage in stages)]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
 def _data_files(names: tuple[str, ...]) -> list[Path]:
@@ -117,8 +128,9 @@ class StageCache:
         midway leaves a temporary file there (removed by `sweep`), never a half entry."""
         if not self.enabled:
             return
-        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        path = self._path(stage, key)
+        self._write(self._path(stage, key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _write(self, path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         scratch = self.root / SCRATCH_NAME
         scratch.mkdir(exist_ok=True)
@@ -132,6 +144,25 @@ class StageCache:
                 os.unlink(tmp)
             raise
 
+    def compiled(self, name: str, key: str, build: Callable[[], T]) -> T:
+        """The object `build()` makes, kept as `compiled/NAME-KEY.pickle` for later builds.
+
+        For objects that are slow to build and quick to unpickle, such as the spaCy pipelines:
+        `key` must hash everything they are built from. A new key replaces the older entries of
+        the same name; an unreadable entry is built again.
+        """
+        if not self.enabled:
+            return build()
+        path = self.root / COMPILED_NAME / f"{name}-{key}.pickle"
+        with contextlib.suppress(FileNotFoundError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return pickle.loads(path.read_bytes())
+        value = build()
+        for older in path.parent.glob(f"{name}-*.pickle"):
+            if older != path:
+                older.unlink(missing_ok=True)
+        self._write(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        return value
+
     def sweep(self) -> None:
         """Remove the temporary files of entries whose writer was killed (call under `run_lock`)."""
         shutil.rmtree(self.root / SCRATCH_NAME, ignore_errors=True)
@@ -141,7 +172,8 @@ class StageCache:
         it must find the same file as the next build."""
         if not self.root.exists():
             return 0
-        count = sum(1 for p in self.root.rglob("*") if p.is_file() and not p.name.startswith("."))
+        stages = [self.root / stage for stage in PER_DOCUMENT]
+        count = sum(1 for folder in stages for p in folder.rglob("*") if p.is_file())
         for child in self.root.iterdir():
             if child.name == LOCK_NAME:
                 continue

@@ -48,7 +48,7 @@ from pipeline.write.rows import (
 
 def write_partial(result: RunResult, stage: Stage, settings: Settings) -> None:
     """A build stopped after `stage`: its tables, and stats.json once anything was stripped."""
-    lexicon, vocabulary = cached_lexicon(), cached_vocabulary()
+    lexicon, vocabulary = cached_lexicon(), cached_vocabulary(check_patterns=False)
     if stage.name != "ingest":
         result.stats = stats_report(result, lexicon, vocabulary, stage)
     built = tables(result, stage, lexicon, vocabulary)
@@ -95,7 +95,7 @@ def write_whole_build(
 
 def reconcile_build(result: RunResult, decisions: list[Decision], settings: Settings) -> dict[str, pa.Table]:
     """Facts and conflicts over everything the documents gave, then the rows of every table."""
-    lexicon, vocabulary = cached_lexicon(), cached_vocabulary()
+    lexicon, vocabulary = cached_lexicon(), cached_vocabulary(check_patterns=False)
     stage = BY_NAME["reconcile"]
     with Steps("reconcile", 3, settings.progress) as steps:
         with steps.step("near-duplicate groups"):

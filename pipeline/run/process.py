@@ -5,42 +5,38 @@ when it can be.
 up to the stage a build stops after. Each step reads what the steps before it left in the
 `DocumentOutput`, stores its own result in the cache, and reports its stats; stats are merged
 by the build with `+`. Both engines (`engines.py`) map this one function over the documents.
+
+This module imports nothing heavy: the steps themselves (`steps.py`, with spaCy and
+trafilatura) load only when a document needs one run, so a build's driver that serves every
+document from the cache starts in a fraction of a second.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
-
-import numpy as np
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING, Any
 
 from pipeline.common.ids import short_id
 from pipeline.common.stats import Stats
-from pipeline.extract.claims import ClaimExtractor, ClaimStats, objects_of
-from pipeline.extract.claims.context import Found
-from pipeline.extract.lexicon import Lexicon, cached_lexicon
-from pipeline.extract.muscles import RecognitionStats, build_muscle_nlp, recognise_document
-from pipeline.extract.objects import add_object_pipes
-from pipeline.extract.vocabulary import cached_vocabulary
-from pipeline.reconcile.dedupe import text_signature
 from pipeline.records import Block, Claim, Document, Mention
 from pipeline.run.cache import StageCache, stage_keys
 from pipeline.run.stages import PER_DOCUMENT, per_document_through
-from pipeline.strip.html import strip_boilerplate
-from pipeline.strip.stats import StripStats
 
-# Document fields the strip stage sets; cached with its blocks.
-STRIP_FIELDS = ("status", "error", "title", "author", "published", "language", "sitename", "url")
+if TYPE_CHECKING:
+    import numpy as np
+
+    from pipeline.extract.claims.context import Found
+    from pipeline.extract.lexicon import Lexicon
+    from pipeline.run.steps import DocumentSteps
+    from pipeline.write.blocktable import StrippedBlocks
 
 
 @dataclass
 class DocumentOutput:
     document: Document  # with the metadata strip recovered; its text is dropped
-    blocks: list[Block] = field(default_factory=list)
+    stripped: StrippedBlocks | None = None  # every block's row, and the kept blocks as objects
+    blocks: list[Block] = field(default_factory=list)  # the kept blocks, which the later stages read
     mentions: list[Mention] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     signature: np.ndarray | None = None  # MinHash of the kept text, for near-duplicate grouping
@@ -55,32 +51,22 @@ class DocumentOutput:
 
 
 class DocumentProcessor:
-    """The per-document stages through `through`, with their spaCy pipelines built on first use."""
+    """The per-document stages through `through`, served from the cache or run by `steps`."""
 
     def __init__(self, cache: StageCache | None = None, through: str = "claims", lexicon: Lexicon | None = None):
         self.cache = cache or StageCache(enabled=False)
         self.through = through
         self.stages = per_document_through(through)
-        self.lexicon = lexicon or cached_lexicon()
-        self.steps: dict[str, Callable[[DocumentOutput], tuple[Any, Stats]]] = {
-            "strip": self._strip,
-            "muscles": self._muscles,
-            "claims": self._claims,
-        }
-        assert set(self.steps) == set(PER_DOCUMENT), "a per-document stage of the registry has no step"
+        self._lexicon = lexicon  # None: the shipped lexicon
 
     @cached_property
-    def muscle_nlp(self) -> Language:
-        """Built on first use: a document served from the cache never needs it. When claims follow,
-        it finds their objects too, so each block is tokenised once."""
-        nlp = build_muscle_nlp(self.lexicon)
-        if "claims" in self.stages:
-            add_object_pipes(nlp, cached_vocabulary())
-        return nlp
+    def steps(self) -> DocumentSteps:
+        """Loaded on first use: a document served from the cache never needs them."""
+        from pipeline.run.steps import DocumentSteps
 
-    @cached_property
-    def extractor(self) -> ClaimExtractor:
-        return ClaimExtractor(self.lexicon, cached_vocabulary())
+        steps = DocumentSteps(self.cache, self.stages, self._lexicon)
+        assert all(hasattr(steps, stage) for stage in PER_DOCUMENT), "a per-document stage of the registry has no step"
+        return steps
 
     def serves(self, doc: Document) -> bool:
         """Whether the cache holds every stage this document needs (nothing is read)."""
@@ -99,7 +85,7 @@ class DocumentProcessor:
         for stage in self.stages:
             value = self.cache.get(stage, keys[stage])
             if value is None:
-                value = self.steps[stage](out)
+                value = getattr(self.steps, stage)(out)
                 self.cache.put(stage, keys[stage], value)
             else:
                 out.stages_cached += 1
@@ -111,7 +97,8 @@ class DocumentProcessor:
     def _restore(stage: str, out: DocumentOutput, value: tuple[Any, Stats]) -> None:
         result, out.stats[stage] = value
         if stage == "strip":
-            fields, out.blocks, out.signature = result
+            fields, out.stripped, out.signature = result
+            out.blocks = out.stripped.kept
             for name, field_value in fields.items():
                 setattr(out.document, name, field_value)
             out.document.text = ""  # the decoded input is not needed downstream; do not carry it around
@@ -119,31 +106,6 @@ class DocumentProcessor:
             out.mentions = result
         else:
             out.claims = result
-
-    def _strip(self, out: DocumentOutput) -> tuple[Any, Stats]:
-        doc, blocks = strip_boilerplate(out.document)
-        signature = text_signature("\n".join(b.text for b in blocks if b.kept))
-        fields = {name: getattr(doc, name) for name in STRIP_FIELDS}
-        return (fields, blocks, signature), StripStats.of(blocks)
-
-    def _muscles(self, out: DocumentOutput) -> tuple[Any, Stats]:
-        stats = RecognitionStats()
-        objects: dict[int, list[Found]] = {}
-
-        def keep_objects(block: Block, doc: Doc) -> None:
-            objects[block.block_idx] = objects_of(doc)
-
-        sharing = "claims" in self.stages
-        mentions = recognise_document(
-            self.muscle_nlp, self.lexicon, out.blocks, stats, keep_objects if sharing else None
-        )
-        out.objects = objects if sharing else None
-        return mentions, stats
-
-    def _claims(self, out: DocumentOutput) -> tuple[Any, Stats]:
-        if not out.blocks:
-            return [], ClaimStats()
-        return self.extractor.document(out.blocks, out.mentions, out.objects)
 
 
 def _content_key(doc: Document) -> str:

@@ -49,6 +49,7 @@ STAGES: tuple[Stage, ...] = (
             "common/rules.py",
             "records.py",
             "reconcile/dedupe.py",
+            "run/steps.py",  # the steps of every per-document stage (keys chain, so one entry is enough)
         ),
         data=("boilerplate_patterns.jsonl", "stopwords_extra_en.txt"),
         libraries=("trafilatura", "justext", "lxml", "beautifulsoup4"),

@@ -110,3 +110,38 @@ def test_one_build_holds_the_cache_at_a_time(tmp_path):
     with run_lock(tmp_path):
         assert holder_of(tmp_path / ".lock") == os.getpid()
     assert holder_of(tmp_path / ".lock") is None  # released: no holder recorded
+
+
+def seed_documents(raw):
+    from pipeline.ingest.read import discover, iter_documents
+
+    return list(iter_documents(discover(raw)))
+
+
+def test_a_pipeline_kept_in_the_cache_gives_the_output_of_a_freshly_built_one(tmp_path, raw, monkeypatch):
+    from pipeline.run import process, steps
+
+    fresh = [process.DocumentProcessor()(doc) for doc in seed_documents(raw)]  # no cache: built here
+    assert process.DocumentProcessor(StageCache(tmp_path / "cache")).steps.muscle_nlp  # built and kept, nothing else
+    assert len(list((tmp_path / "cache" / cache_module.COMPILED_NAME).glob("muscle-nlp-objects-*"))) == 1
+
+    def no_building(*args, **kwargs):
+        raise AssertionError("the pipeline was built again instead of read from the cache")
+
+    monkeypatch.setattr(steps, "build_muscle_nlp", no_building)
+    reader = process.DocumentProcessor(StageCache(tmp_path / "cache"))
+    again = [reader(doc) for doc in seed_documents(raw)]  # every stage runs: the cache held no entry
+    assert [o.stages_cached for o in again] == [0] * len(again)
+    assert [(o.mentions, o.claims) for o in again] == [(o.mentions, o.claims) for o in fresh]
+    assert sum(len(o.claims) for o in fresh) > 100
+
+
+def test_a_compiled_entry_is_rebuilt_when_unreadable_and_replaced_when_its_key_changes(tmp_path):
+    cache = StageCache(tmp_path)
+    assert cache.compiled("table", "k1", lambda: {"built": 1}) == {"built": 1}
+    assert cache.compiled("table", "k1", lambda: {"built": 2}) == {"built": 1}  # read, not built
+    (tmp_path / cache_module.COMPILED_NAME / "table-k1.pickle").write_bytes(b"not a pickle")
+    assert cache.compiled("table", "k1", lambda: {"built": 3}) == {"built": 3}
+    assert cache.compiled("table", "k2", lambda: {"built": 4}) == {"built": 4}
+    assert sorted(p.name for p in (tmp_path / cache_module.COMPILED_NAME).iterdir()) == ["table-k2.pickle"]
+    assert StageCache(tmp_path, enabled=False).compiled("table", "k2", lambda: "fresh") == "fresh"

@@ -8,11 +8,9 @@ what every rule family needs about the sentence at hand, so rules take one argum
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pipeline.common.stats import Stats
 from pipeline.records import Block, Mention
 
 # Where a new clause starts: "; ...", ", but ...", ", whereas ...", ", while the soleus ..." ("while
@@ -53,15 +51,6 @@ COORDINATION_GAP = re.compile(
     r"[\s,()]*(?:(?:and|or|&|as well as|both|plus)\b[\s,()]*|\+\s*)?(?:(?:the|your|its)\s+)?$",
     re.I,
 )
-
-
-@dataclass
-class ClaimStats(Stats):
-    by_relation: Counter[str] = field(default_factory=Counter)
-    by_rule: Counter[str] = field(default_factory=Counter)
-    hedged: int = 0
-    negated_not_emitted: int = 0
-    member_claims_rejected_by_lexicon: int = 0
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from spacy.tokens import Doc
 from pipeline.common.sentences import sentence_starts
 from pipeline.extract.candidates import CANDIDATES
 from pipeline.extract.claims.context import (
-    ClaimStats,
     DocumentState,
     Found,
     Label,
@@ -50,6 +49,7 @@ from pipeline.extract.claims.subjects import object_claims
 from pipeline.extract.claims.toolkit import Toolkit
 from pipeline.extract.lexicon import Lexicon
 from pipeline.extract.objects import OBJECTS, RULED, build_object_nlp
+from pipeline.extract.stats import ClaimStats
 from pipeline.extract.vocabulary import Vocabulary
 from pipeline.records import MATCH_CATEGORY_ERROR, Block, Claim, Mention
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.common.ids import short_id
-from pipeline.extract.claims.context import ClaimStats, Found
+from pipeline.extract.claims.context import Found
 from pipeline.extract.claims.cues import Cues
 from pipeline.extract.lexicon import Lexicon
+from pipeline.extract.stats import ClaimStats
 from pipeline.extract.vocabulary import Vocabulary
 from pipeline.records import RELATION_MEMBER, RELATION_MEMBER_COUNT, RELATION_PROMINENCE, Block, Claim, Mention
 

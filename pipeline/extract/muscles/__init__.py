@@ -26,7 +26,8 @@ from pipeline.extract.muscles.document import (
     resolve_definitions,
     ruler_patterns,
 )
-from pipeline.extract.muscles.spans import Definition, MentionMatch, RecognitionStats
+from pipeline.extract.muscles.spans import Definition, MentionMatch
+from pipeline.extract.stats import RecognitionStats
 
 __all__ = [
     "Definition",

@@ -25,10 +25,10 @@ from pipeline.extract.muscles.spans import (
     WORDS,
     Definition,
     MentionMatch,
-    RecognitionStats,
     doc_text,
 )
 from pipeline.extract.registry import lexicon_config
+from pipeline.extract.stats import RecognitionStats
 from pipeline.records import FLAG_NONSTANDARD_ABBREVIATION, MATCH_DEFINED, Block, Mention
 
 

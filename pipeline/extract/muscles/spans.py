@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.matcher import Matcher
@@ -12,7 +11,6 @@ from spacy.tokens import Doc, Span
 
 from pipeline.common.rules import PatternError
 from pipeline.common.sentences import sentence_span, sentence_starts
-from pipeline.common.stats import Stats
 
 # doc.spans keys: every candidate (overlaps included), then the resolved mentions.
 CANDIDATES = "muscle_candidates"
@@ -48,13 +46,6 @@ class Definition:
     long_form: str
     cue: str
     strong: bool  # parenthetical or "stands for": may override the lexicon's reading
-
-
-@dataclass
-class RecognitionStats(Stats):
-    by_match_type: Counter[str] = field(default_factory=Counter)
-    dropped_by_sense_guard: Counter[str] = field(default_factory=Counter)
-    defined_abbreviations: int = 0
 
 
 def add_validated(matcher: Matcher, key: str, pattern: list, path: Path) -> None:
