@@ -8,6 +8,7 @@ within each vocabulary.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import spacy
@@ -239,6 +240,29 @@ def _longest(spans: list[Span]) -> list[Span]:
     ]
 
 
+# The components `add_object_pipes` adds, in order.
+OBJECT_PIPES = ("claim_object_ruler", "claim_object_patterns")
+
+
+class ObjectsOnly:
+    """The claim-object components of a larger pipeline (the muscle pipeline, which takes them
+    first), run alone: what `build_object_nlp` would give, without building a second pipeline
+    (0.9 s) in every process that meets a table row."""
+
+    def __init__(self, nlp: Language) -> None:
+        missing = [name for name in OBJECT_PIPES if name not in nlp.pipe_names]
+        if missing or tuple(nlp.pipe_names[: len(OBJECT_PIPES)]) != OBJECT_PIPES:
+            raise ValueError(f"the pipeline does not start with the claim-object components {OBJECT_PIPES}")
+        self.nlp = nlp
+        self.disabled = [name for name in nlp.pipe_names if name not in OBJECT_PIPES]
+
+    def __call__(self, text: str) -> Doc:
+        return self.nlp(text, disable=self.disabled)
+
+    def pipe(self, texts: Iterable[str]) -> Iterator[Doc]:
+        return self.nlp.pipe(texts, disable=self.disabled)
+
+
 def build_object_nlp(vocabulary: Vocabulary, lexicon_path: Path | None = None) -> Language:
     """spacy.blank('en') with a phrase ruler and lay-phrasing patterns for claim objects.
 
@@ -253,7 +277,7 @@ def add_object_pipes(nlp: Language, vocabulary: Vocabulary, lexicon_path: Path |
     runs the components before it over its phrase patterns as it adds them.)"""
     ruler = nlp.add_pipe(
         "span_ruler",
-        name="claim_object_ruler",
+        name=OBJECT_PIPES[0],
         first=True,
         config={"spans_key": OBJECTS, "phrase_matcher_attr": "LOWER", "validate": True, "overwrite": False},
     )
@@ -265,8 +289,8 @@ def add_object_pipes(nlp: Language, vocabulary: Vocabulary, lexicon_path: Path |
         ]
     )
     nlp.add_pipe(
-        "claim_object_patterns",
-        after="claim_object_ruler",
+        OBJECT_PIPES[1],
+        after=OBJECT_PIPES[0],
         config={"vocabulary": vocabulary_config(vocabulary.path), "lexicon": lexicon_config(lexicon_path)},
     )
     return nlp

@@ -14,7 +14,7 @@ from pipeline.common.stats import Stats
 from pipeline.extract.claims import ClaimExtractor, objects_of
 from pipeline.extract.lexicon import Lexicon, cached_lexicon
 from pipeline.extract.muscles import build_muscle_nlp, recognise_document
-from pipeline.extract.objects import add_object_pipes
+from pipeline.extract.objects import ObjectsOnly, add_object_pipes
 from pipeline.extract.stats import ClaimStats, RecognitionStats
 from pipeline.extract.vocabulary import cached_vocabulary
 from pipeline.reconcile.dedupe import text_signature
@@ -65,7 +65,8 @@ class DocumentSteps:
 
     @cached_property
     def extractor(self) -> ClaimExtractor:
-        return ClaimExtractor(self.lexicon, cached_vocabulary())
+        # Table rows need the object pipeline alone: the muscle pipeline's first components.
+        return ClaimExtractor(self.lexicon, cached_vocabulary(), nlp=ObjectsOnly(self.muscle_nlp))
 
     def strip(self, out: DocumentOutput) -> tuple[Any, Stats]:
         doc, blocks = strip_boilerplate(out.document)

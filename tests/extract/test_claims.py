@@ -247,3 +247,21 @@ def test_bad_cue_files_are_rejected(tmp_path):
     path.write_text('{"id": "x", "label": "hedge", "pattern": "(unclosed"}\n')
     with pytest.raises(PatternError, match="cues.jsonl: cue 'x' does not compile"):
         Cues(path)
+
+
+def test_the_muscle_pipelines_object_components_alone_read_a_table_as_the_object_pipeline_does(muscle_nlp):
+    from pipeline.extract.objects import ObjectsOnly, add_object_pipes
+
+    shared = add_object_pipes(build_muscle_nlp(cached_lexicon()), cached_vocabulary())
+    rows = [
+        Block("t", i, "table_row", text, kept=True)
+        for i, text in enumerate(["Hip Flexor StretchesHip Flexor Exercises", "Pigeon poseMountain climbers"])
+    ]
+    mentions = recognise_document(muscle_nlp, cached_lexicon(), rows, RecognitionStats())
+    alone = ClaimExtractor(cached_lexicon(), cached_vocabulary())  # builds its own object pipeline
+    sharing = ClaimExtractor(cached_lexicon(), cached_vocabulary(), nlp=ObjectsOnly(shared))
+    claims, _ = sharing.document(rows, mentions)
+    assert claims == alone.document(rows, mentions)[0]
+    assert {c.object_id for c in claims} == {"pigeon_pose", "mountain_climber"}
+    with pytest.raises(ValueError, match="claim-object components"):
+        ObjectsOnly(muscle_nlp)  # a muscle pipeline without them

@@ -23,7 +23,7 @@ from pipeline.extract.claims.context import (
 )
 from pipeline.extract.claims.subjects import LINKS
 from pipeline.extract.claims.toolkit import Toolkit
-from pipeline.extract.objects import OBJECTS
+from pipeline.extract.objects import OBJECTS, ObjectsOnly
 from pipeline.records import Block, Claim, Mention
 
 THIS_EXERCISE = re.compile(
@@ -137,7 +137,7 @@ def open_exercise_list(kit: Toolkit, s: Sentence) -> None:
         s.state.lead_in_block = s.block.block_idx
 
 
-def table_row(kit: Toolkit, nlp: Language, block: Block, state: DocumentState) -> list[Claim]:
+def table_row(kit: Toolkit, nlp: Language | ObjectsOnly, block: Block, state: DocumentState) -> list[Claim]:
     """Tables flattened into text: 'Hip Flexor StretchesHip Flexor Exercises' then rows."""
     cells = CAMEL_BOUNDARY.split(block.text)
     if not state.table_columns:

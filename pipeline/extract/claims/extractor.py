@@ -48,7 +48,7 @@ from pipeline.extract.claims.members import (
 from pipeline.extract.claims.subjects import object_claims
 from pipeline.extract.claims.toolkit import Toolkit
 from pipeline.extract.lexicon import Lexicon
-from pipeline.extract.objects import OBJECTS, RULED, build_object_nlp
+from pipeline.extract.objects import OBJECTS, RULED, ObjectsOnly, build_object_nlp
 from pipeline.extract.stats import ClaimStats
 from pipeline.extract.vocabulary import Vocabulary
 from pipeline.records import MATCH_CATEGORY_ERROR, Block, Claim, Mention
@@ -59,7 +59,11 @@ MAX_ANNOUNCED_MISSES = 1
 
 class ClaimExtractor:
     def __init__(
-        self, lexicon: Lexicon, vocabulary: Vocabulary, cues: Cues | None = None, nlp: Language | None = None
+        self,
+        lexicon: Lexicon,
+        vocabulary: Vocabulary,
+        cues: Cues | None = None,
+        nlp: Language | ObjectsOnly | None = None,
     ) -> None:
         self.lexicon = lexicon
         self.vocabulary = vocabulary
@@ -67,7 +71,7 @@ class ClaimExtractor:
         self._nlp = nlp
 
     @property
-    def nlp(self) -> Language:
+    def nlp(self) -> Language | ObjectsOnly:
         """The claim-object pipeline, built on first use: documents whose objects were found with
         their mentions (`objects_of` on the muscle pipeline's Docs) never need it."""
         if self._nlp is None:
