@@ -108,6 +108,53 @@ def test_a_short_note_of_sentences_gets_a_second_look():
     assert [b.reason for b in out.blocks] == [None, None, None]
 
 
+# A whole short article: a two-word heading (too short to be taken for the title, so it stays a
+# kept heading) and one paragraph of two sentences, too short to count as "good" on its own.
+SHORT_HEADING = "Cooling Down"
+SHORT_PARAGRAPH = (
+    "Walk for five minutes after a hard run so the heart rate settles slowly. Then hold a gentle "
+    "stretch for each thigh while the muscles are still warm."
+)
+SIGN_UP = "Sign up for our newsletter to get weekly tips."
+
+
+def test_a_short_article_of_a_heading_and_one_paragraph_keeps_its_paragraph():
+    doc = Document(doc_id="s1", source_path="short.txt", format="text", text=f"{SHORT_HEADING}\n\n{SHORT_PARAGRAPH}\n")
+    doc, blocks = strip_boilerplate(doc)
+    assert doc.status == "ok"
+    assert [(b.text, b.kept) for b in blocks] == [(SHORT_HEADING, True), (SHORT_PARAGRAPH, True)]
+
+
+def test_the_only_paragraph_of_the_region_outlasts_the_short_lines_that_lean_on_it():
+    # A short line above the heading took its place in the region from the paragraph below; the
+    # paragraph, with the page's edges for neighbours, must not go while the lines around it stay.
+    text = "\n\n".join(["Our coaches reply within a day.", SHORT_HEADING, SHORT_PARAGRAPH])
+    assert reasons(text)[SHORT_PARAGRAPH] is None
+
+
+def test_a_heading_and_two_short_sentences_keep_the_sentences():
+    sentences = ["Walk for five minutes after a hard run.", "Then stretch each thigh for half a minute."]
+    result = reasons("\n\n".join([SHORT_HEADING, *sentences]))
+    assert [result[s] for s in sentences] == [None, None]
+
+
+def test_a_sign_up_line_after_a_short_article_still_goes():
+    result = reasons("\n\n".join([SHORT_HEADING, SHORT_PARAGRAPH, SIGN_UP]))
+    assert result[SHORT_PARAGRAPH] is None
+    assert result[SIGN_UP] == "newsletter"
+
+
+def test_a_lone_line_at_a_page_edge_is_not_rescued():
+    blurb = "Our shop is closed for the holidays, and any orders placed this week will ship in the new year."
+    keywords = "Trail Shoes Road Shoes Racing Flats Compression Socks Energy Gels Hydration Vests Headlamps"
+    page = reasons("\n\n".join([blurb, keywords, "Hip Strength", PROSE, PROSE_2, PROSE_3, SIGN_UP]))
+    assert page[blurb] == "outside_main" and page[SIGN_UP] == "newsletter"
+    assert page[PROSE] is None
+    doc = Document(doc_id="s2", source_path="signup.txt", format="text", text=f"{SHORT_HEADING}\n\n{SIGN_UP}\n")
+    doc, blocks = strip_boilerplate(doc)
+    assert doc.status == "error" and not any(b.kept for b in blocks)
+
+
 def test_a_single_paragraph_naming_muscles_is_kept():
     text = "Muscles for runners\n\nThe quadriceps, hamstrings, gluteus maximus and gastrocnemius do most of the work.\n"
     kept = [b.text for b in clean_text(text).blocks if b.kept]

@@ -252,8 +252,14 @@ def _cut_short(block: TextBlock) -> bool:
 
 def reclassify_in_region(blocks: list[TextBlock], start: int, end: int) -> None:
     """jusText's second pass: short and near-good blocks take their class from their neighbours;
-    the quantity lines of a structured run were judged by the run."""
+    the quantity lines of a structured run were judged by the run.
+
+    The region's edges count as bad neighbours, as jusText counts a page's edges, except for the
+    region's only block of prose: the region was chosen for it, so it is the article (a short
+    one: a heading and a paragraph), and the headings and short lines around it lean on it."""
     region = blocks[start : end + 1]
+    prose = [b for b in region if b.kept and b.cls in ("good", "near_good")]
+    only_prose = prose[0] if len(prose) == 1 else None
     for i, block in enumerate(region):
         if not block.kept or block.cls == "good" or block.structured:
             continue
@@ -264,7 +270,7 @@ def reclassify_in_region(blocks: list[TextBlock], start: int, end: int) -> None:
         elif block.kind == "heading":
             if after == "bad" and not _content_follows(region, i):
                 block.reason = "low_content"
-        elif before == "bad" and after == "bad":
+        elif before == "bad" and after == "bad" and block is not only_prose:
             block.reason = "low_content"
 
 
@@ -316,13 +322,18 @@ def duplicate_indices(
 
 
 def second_look(blocks: list[TextBlock]) -> None:
-    """A dump that would keep nothing gets a second look: its sentences are kept.
+    """A dump that would keep nothing but headings gets a second look: its sentences are kept.
 
     The main-region search and its neighbour rules are built for pages, where the edges are
     boilerplate; a short note of a few sentences has no neighbours and would come out empty.
-    Blocks a pattern named stay removed.
+    So would a short article of a heading and a sentence or two on lines of their own: the
+    heading is kept for the text that follows it, and the sentences, too short to judge alone
+    and with only the document's edges for neighbours, go. A heading introduces text; kept
+    alone, the text was lost. Any other block kept (a paragraph, a list item, a line of a plan)
+    is an article, and the page's edges around it stay boilerplate. Blocks a pattern named
+    stay removed.
     """
-    if any(b.kept for b in blocks):
+    if any(b.kept and b.kind not in ("heading", "title") for b in blocks):
         return
     for block in blocks:
         if block.reason in ("low_content", "outside_main") and _is_sentence(block):
