@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from pipeline.arguments import build_parser
 from pipeline.common.atomic import write_text_atomically
 from pipeline.common.rules import PatternError
+from pipeline.ingest.known import KnownInputs
 from pipeline.review.decisions import DecisionsError, reviewer_name
 from pipeline.run.cache import StageCache
 from pipeline.run.interrupt import Interrupted, stop_on_signals
@@ -121,7 +122,8 @@ def _clobber_refusal(args: argparse.Namespace, stage: Stage) -> str | None:
 
 
 def _build(args: argparse.Namespace, stage: Stage) -> int:
-    inputs = BuildInputs(args.raw, args.out, args.max_bytes, args.decisions)
+    known = None if args.no_cache else KnownInputs.load(args.cache_dir)
+    inputs = BuildInputs(args.raw, args.out, args.max_bytes, args.decisions, known)
     key = None
     if stage.command == "run":
         key = build_key(inputs)  # handed to the build, which records it: the inputs are hashed once

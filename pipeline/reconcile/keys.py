@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from pipeline.extract.lexicon import ABBREVIATION_FORMAT, MUSCLE_HEADS, Lexicon
 from pipeline.records import FLAG_NONSTANDARD_ABBREVIATION, Mention
@@ -76,17 +77,23 @@ def folded(form: str) -> str:
 
 def naming_reason(mention: Mention, lexicon: Lexicon) -> str | None:
     """Why a mention's written form is not the standard name of its entry, or None."""
-    entry = lexicon[mention.muscle_id]
-    form = base_form(mention.surface)
     if FLAG_NONSTANDARD_ABBREVIATION in mention.flags:
         return "nonstandard abbreviation"
     if mention.match_type == "misspelling":
         return "misspelling"
     if mention.match_type == "variant":
         return "spelling variant"
-    if folded(form) in {folded(name) for name in entry.older_names}:
+    entry = lexicon[mention.muscle_id]
+    return _written_form_reason(mention.surface, entry.name, tuple(entry.older_names))
+
+
+# Cached: a build has tens of thousands of mentions but a few hundred distinct written forms.
+@lru_cache(maxsize=65536)
+def _written_form_reason(surface: str, name: str, older_names: tuple[str, ...]) -> str | None:
+    form = base_form(surface)
+    if folded(form) in {folded(older) for older in older_names}:
         return "older name"
-    if fingerprint(form) == fingerprint(entry.name) and form.lower() != entry.name.lower():
+    if fingerprint(form) == fingerprint(name) and form.lower() != name.lower():
         return "word order"
     return None
 

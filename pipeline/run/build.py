@@ -123,6 +123,8 @@ def document_stages(inputs: BuildInputs, settings: Settings, stage: Stage) -> Ru
     result = RunResult(documents=[])
     with lock:
         known = KnownInputs.load(settings.cache_dir if settings.use_cache else None)
+        if stage.name == "reconcile":  # the key hashed every input: record those hashes with the files read
+            known.digests = inputs.input_digests
         served = DocumentProcessor(StageCache(settings.cache_dir, settings.use_cache), stage.name).serves
         documents = iter_documents(inputs.sources, settings.max_bytes, known, served)
         with contextlib.closing(run_documents(documents, engine)) as outputs:

@@ -25,6 +25,7 @@ from typing import Any
 from pipeline import __version__
 from pipeline.common.files import NotRegularFile, read_regular, regular_file_size
 from pipeline.common.ids import file_sha256
+from pipeline.ingest.known import KnownInputs
 from pipeline.ingest.read import discover
 from pipeline.records import Source
 from pipeline.review.decisions import Decision, decode_decisions, parse_decisions, read_decisions_file
@@ -46,10 +47,21 @@ class BuildInputs:
     out_dir: Path
     max_bytes: int
     decisions_path: Path
+    known: KnownInputs | None = None  # the index of the build's cache: hashes of unchanged files
 
     @cached_property
     def sources(self) -> list[Source]:
         return discover(self.raw_dir)
+
+    @cached_property
+    def input_digests(self) -> dict[str, str]:
+        """rel_path -> what the key hashes of each input: its bytes' SHA-256 (from the index for a
+        file unchanged since a build read it), or what keeps the build from reading it."""
+        known = self.known or KnownInputs(None)
+        return {
+            source.rel_path: known.digest(source, self.max_bytes) or _input_digest(Path(source.path), self.max_bytes)
+            for source in self.sources
+        }
 
     @cached_property
     def decisions_bytes(self) -> bytes | None:
@@ -79,8 +91,8 @@ def build_key(inputs: BuildInputs) -> str:
     settings = f"|raw={inputs.raw_dir}|out={inputs.out_dir}|max={inputs.max_bytes}|decisions={inputs.decisions_path}"
     digest.update(settings.encode())
     digest.update(f"|decisions-content:{inputs.decisions_sha256 or 'none'}".encode())
-    for source in inputs.sources:
-        digest.update(f"|input:{source.rel_path}:{_input_digest(Path(source.path), inputs.max_bytes)}".encode())
+    for rel_path, input_digest in inputs.input_digests.items():
+        digest.update(f"|input:{rel_path}:{input_digest}".encode())
     return digest.hexdigest()
 
 

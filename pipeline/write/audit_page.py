@@ -121,6 +121,8 @@ def _item(item: AuditBlock | RawLine) -> str:
 
 
 def _marked(block: AuditBlock) -> str:
+    if not block.mentions and not block.claims:  # most blocks, removed ones above all: one plain run
+        return html.escape(block.text)
     parts = []
     for text, mention, claimed in runs(block):
         piece = html.escape(text)

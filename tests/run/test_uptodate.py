@@ -123,3 +123,35 @@ def test_an_unchanged_build_repeats_the_stale_decision_warning_word_for_word(pro
             "this build matches it; it is kept in the decisions file"
         ]
     )
+
+
+def test_the_key_takes_unchanged_files_hashes_from_the_cache_index_and_still_sees_an_edit(project, monkeypatch):
+    import os
+
+    from pipeline.common.ids import file_sha256
+    from pipeline.ingest.known import KnownInputs
+    from pipeline.run import uptodate
+
+    raw, out, decisions = project
+    past = 1_600_000_000  # saved long before any build: the index may trust them
+    for path in raw.iterdir():
+        os.utime(path, (past, past))
+    cache = out.parent / "cache"
+    assert build(project, "--cache-dir", str(cache)) == cli.EXIT_SOME_FAILED
+    recorded = KnownInputs.load(cache).entries
+    calves = raw / "calves.txt"
+    assert recorded["calves.txt"]["sha256"] == file_sha256(calves)
+
+    def inputs():
+        return BuildInputs(raw, out, 16 * 1024 * 1024, decisions, KnownInputs.load(cache))
+
+    key = build_key(inputs())
+    assert key == build_key(BuildInputs(raw, out, 16 * 1024 * 1024, decisions))  # the same key as hashing all
+    hashed = []
+    monkeypatch.setattr(uptodate, "file_sha256", lambda path: hashed.append(path.name) or file_sha256(path))
+    assert build_key(inputs()) == key
+    assert hashed == ["empty.txt"]  # a file that failed to read is never recorded, so it is hashed
+    calves.write_text(calves.read_text() + "\nThe soleus works on every hill.\n")
+    hashed.clear()
+    assert build_key(inputs()) != key
+    assert sorted(hashed) == ["calves.txt", "empty.txt"]
