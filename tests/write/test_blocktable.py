@@ -47,3 +47,10 @@ def test_an_empty_table_still_has_the_blocks_schema():
     from pipeline.write.schemas import BLOCKS
 
     assert BlockTable().table().schema == BLOCKS
+
+
+def test_the_table_comes_in_document_order_whatever_order_documents_arrived_in():
+    table = BlockTable()
+    for doc in ("c", "a", "b"):
+        table.add([Block(doc, i, "paragraph", f"{doc}{i}", kept=True) for i in range(2)])
+    assert table.table().column("text").to_pylist() == ["a0", "a1", "b0", "b1", "c0", "c1"]

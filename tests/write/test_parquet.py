@@ -109,3 +109,34 @@ def test_an_arrow_table_is_sorted_and_validated_like_rows():
     ]
     with pytest.raises(TableValidationError, match="duplicate key"):
         to_table("blocks", pa.Table.from_pylist(blocks + blocks[:1], schema=BLOCKS))
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        [("a", 1), ("a", 2), ("b", 1)],  # already in key order: taken as it is
+        [("a", 2), ("a", 1), ("b", 1)],  # out of order within a document
+        [("b", 1), ("a", 1), ("a", 2)],  # documents out of order
+        [("a", 1), ("a", 1), ("b", 1)],  # in order but a key twice
+        [("a", 1), ("b", 1), ("a", 1)],  # a key twice, apart
+        [("é", 1), ("z", 1), ("日本", 1)],  # strings by code point, as Python sorts them
+    ],
+)
+def test_rows_in_key_order_skip_the_sort_and_any_other_order_is_sorted_the_same(keys):
+    import pyarrow as pa
+
+    from pipeline.write.schemas import BLOCKS
+
+    rows = [
+        {"doc_id": d, "block_idx": i, "kind": "paragraph", "section_path": [], "text": "t", "kept": True}
+        for d, i in keys
+    ]
+    table = pa.Table.from_pylist(rows, schema=BLOCKS)
+    if len(set(keys)) < len(keys):
+        with pytest.raises(TableValidationError, match="duplicate key"):
+            to_table("blocks", table)
+        return
+    written = to_table("blocks", table)
+    assert list(
+        zip(written.column("doc_id").to_pylist(), written.column("block_idx").to_pylist(), strict=True)
+    ) == sorted(keys)
