@@ -65,10 +65,14 @@ class KnownInputs:
         return cls(path, entries if isinstance(entries, dict) else {})
 
     def document(self, source: Source) -> Document | None:
-        """The document an unchanged file read as last time, without its text; else None."""
+        """The document an unchanged file read as last time, without its text; else None.
+
+        An entry recorded before the index kept hashes takes the one this build's key made."""
         entry = self._unchanged(source)
         if entry is None:
             return None
+        if "sha256" not in entry and source.rel_path in self.digests:
+            entry["sha256"] = self.digests[source.rel_path]
         try:
             fields = {name: entry[name] for name in RECORDED}
         except KeyError:

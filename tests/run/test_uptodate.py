@@ -155,3 +155,25 @@ def test_the_key_takes_unchanged_files_hashes_from_the_cache_index_and_still_see
     hashed.clear()
     assert build_key(inputs()) != key
     assert sorted(hashed) == ["calves.txt", "empty.txt"]
+
+
+def test_an_index_entry_without_a_hash_gets_the_one_the_next_build_key_made(project):
+    import os
+
+    from pipeline.common.ids import file_sha256
+    from pipeline.ingest.known import KnownInputs
+
+    raw, out, decisions = project
+    past = 1_600_000_000
+    for path in raw.iterdir():
+        os.utime(path, (past, past))
+    cache = out.parent / "cache"
+    build(project, "--cache-dir", str(cache))
+    index = KnownInputs.load(cache)
+    for entry in index.entries.values():
+        del entry["sha256"]  # as an index written before entries kept hashes
+    index.save()
+    build(project, "--cache-dir", str(cache), "--force")  # every document served unread
+    entries = KnownInputs.load(cache).entries
+    assert entries["calves.txt"]["sha256"] == file_sha256(raw / "calves.txt")
+    assert all("sha256" in entry for entry in entries.values())
