@@ -77,7 +77,19 @@ class DocumentProcessor:
 
     def cached(self, doc: Document) -> DocumentOutput | None:
         """The document's output if every stage it needs is in the cache, else None (no work done)."""
-        return self(doc) if self.serves(doc) else None
+        if not self.cache.enabled:
+            return None
+        keys = stage_keys(_content_key(doc))
+        values = []
+        for stage in self.stages:  # every entry read before any is restored: a miss leaves `doc` as it was
+            value = self.cache.get(stage, keys[stage])
+            if value is None:
+                return None
+            values.append(value)
+        out = DocumentOutput(document=doc, stages_cached=len(values), stages_run=len(values))
+        for stage, value in zip(self.stages, values, strict=True):
+            self._restore(stage, out, value)
+        return out
 
     def __call__(self, doc: Document) -> DocumentOutput:
         keys = stage_keys(_content_key(doc))

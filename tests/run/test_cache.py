@@ -145,3 +145,19 @@ def test_a_compiled_entry_is_rebuilt_when_unreadable_and_replaced_when_its_key_c
     assert cache.compiled("table", "k2", lambda: {"built": 4}) == {"built": 4}
     assert sorted(p.name for p in (tmp_path / cache_module.COMPILED_NAME).iterdir()) == ["table-k2.pickle"]
     assert StageCache(tmp_path, enabled=False).compiled("table", "k2", lambda: "fresh") == "fresh"
+
+
+def test_a_document_missing_one_stage_entry_is_not_served_and_keeps_its_text(tmp_path, raw):
+    from pipeline.run import process
+
+    build(tmp_path, raw)
+    cache = StageCache(tmp_path / "cache")
+    processor = process.DocumentProcessor(cache)
+    (doc,) = [d for d in seed_documents(raw) if d.source_path.startswith("hubpages")]
+    assert processor.cached(doc) is not None  # every stage in the cache
+    (fresh,) = [d for d in seed_documents(raw) if d.source_path.startswith("hubpages")]
+    keys = stage_keys(process._content_key(fresh))
+    os.unlink(cache._path("claims", keys["claims"]))
+    text = fresh.text
+    assert processor.cached(fresh) is None
+    assert fresh.text == text and fresh.title is None  # nothing restored from the stages that were there
