@@ -4,13 +4,23 @@ Each block carries its raw line numbers as anchors (`#L12`), and a link to `#L12
 the blocks over those lines and scrolls to them; HTML inputs have no raw lines, so their
 claims are the anchors (`#claim-<claim_id>`). Muscle mentions are marked, claimed sentences
 underlined, and each block's claims stand beside it.
+
+Each page names, in a meta tag, the digest of what it was rendered from (the document's audit
+view and this renderer's code). A build whose previous folder holds a page with the same digest
+links that file instead of rendering it again: after an edit to one article, most pages are.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import itertools
+import json
+import os
+import shutil
+import sys
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +30,55 @@ from pipeline.write import assets
 from pipeline.write.audit import AuditBlock, AuditDocument, RawLine, claim_text, gutter, runs
 from pipeline.write.links import AUDIT_DIR
 
+DIGEST_META = '<meta name="curate-page-inputs" content="{}">'
+DIGEST_HEAD_CHARS = 256  # the meta tag is in the page's first two lines
 
-def write_audit_pages(out_dir: Path, documents: Iterable[AuditDocument]) -> list[Path]:
+
+def write_audit_pages(out_dir: Path, documents: Iterable[AuditDocument], previous: Path | None = None) -> list[Path]:
     """One page per document, each written as it is rendered: a very large document's page is
-    never held whole in memory."""
+    never held whole in memory. A page that `previous` (the build folder being replaced) holds
+    for the same inputs is linked from there instead."""
     written = []
     for document in documents:
-        path = out_dir / AUDIT_DIR / f"{document.doc['doc_id']}.html"
-        write_atomically(path, lambda tmp, document=document: _write_parts(tmp, audit_page_parts(document)))
+        name = f"{document.doc['doc_id']}.html"
+        path, digest = out_dir / AUDIT_DIR / name, page_digest(document)
+        if previous is None or not _reuse(previous / AUDIT_DIR / name, digest, path):
+            write_atomically(
+                path,
+                lambda tmp, document=document, digest=digest: _write_parts(tmp, audit_page_parts(document, digest)),
+            )
         written.append(path)
     return written
+
+
+def page_digest(document: AuditDocument) -> str:
+    """What a page is rendered from: the document's audit view and the renderer's code."""
+    items = [(type(item).__name__, vars(item)) for item in document.items]
+    view = json.dumps([document.doc, document.copies, document.note, items], sort_keys=True, default=str)
+    return hashlib.sha256(_renderer_code() + view.encode()).hexdigest()[:32]
+
+
+@cache
+def _renderer_code() -> bytes:
+    modules = ("pipeline.write.audit", "pipeline.write.audit_page", "pipeline.write.assets", "pipeline.write.links")
+    return b"".join(Path(sys.modules[name].__file__).read_bytes() for name in modules)
+
+
+def _reuse(old: Path, digest: str, path: Path) -> bool:
+    """Link (or copy) the previous build's page if it was rendered from the same inputs."""
+    try:
+        with open(old, encoding="utf-8") as handle:
+            head = handle.read(DIGEST_HEAD_CHARS)
+    except OSError:
+        return False
+    if DIGEST_META.format(digest) not in head:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(old, path)
+    except OSError:  # another file system, or links not allowed: a copy does as well
+        shutil.copyfile(old, path)
+    return True
 
 
 def _write_parts(path: Path, parts: Iterable[str]) -> None:
@@ -38,21 +87,22 @@ def _write_parts(path: Path, parts: Iterable[str]) -> None:
             handle.write(part + "\n")
 
 
-def render_audit_page(document: AuditDocument, up: str = "../") -> str:
-    """The whole page as one string; `up` leads from the page to the build folder (for the
-    links to the report and review)."""
-    return "".join(part + "\n" for part in audit_page_parts(document, up))
+def render_audit_page(document: AuditDocument) -> str:
+    """The whole page as one string."""
+    return "".join(part + "\n" for part in audit_page_parts(document))
 
 
-def audit_page_parts(document: AuditDocument, up: str = "../") -> Iterator[str]:
+def audit_page_parts(document: AuditDocument, digest: str | None = None) -> Iterator[str]:
     """The page's lines, without their line breaks, one block at a time."""
     e = html.escape
     doc = document.doc
     title = doc.get("title") or doc["source_path"]
+    up = "../"  # from the page to the build folder (for the links to the report and review)
     parts = itertools.chain(
         [
             "<!DOCTYPE html>",
-            f'<html lang="en"><head><meta charset="utf-8"><title>{e(title)} \u2014 audit</title>',
+            f'<html lang="en"><head><meta charset="utf-8">{DIGEST_META.format(digest or page_digest(document))}'
+            f"<title>{e(title)} \u2014 audit</title>",
             f"{assets.ICON}<style>{assets.BASE_CSS}{assets.AUDIT_CSS}</style></head><body>",
             f'<nav class="pages"><a href="{up}report.html">Report</a><a href="{up}review.html">Review</a></nav>',
             f"<h1>{e(title)}</h1>",

@@ -36,7 +36,8 @@ def write_report_pages(out_dir: Path, raw_dir: Path, beside: Path | None = None)
     write_text_atomically(page, report.html)
     conflicts = built.rows("conflicts", CONFLICT_COLUMNS)
     cited = sorted(report.cited | cited_documents(conflicts))
-    audit = write_audit_pages(out_dir, iter_documents(built, raw_dir, cited))
+    previous = beside if beside is not None and beside.resolve() != out_dir.resolve() else None
+    audit = write_audit_pages(out_dir, iter_documents(built, raw_dir, cited), previous)
     _remove_uncited(out_dir / AUDIT_DIR, set(audit))
     return [page, *audit]
 

@@ -149,3 +149,43 @@ def test_pages_written_in_batches_match_the_pages_of_one_read(seed_build, raw_di
     written = write_audit_pages(tmp_path, batched)
     assert [p.read_text(encoding="utf-8") for p in written] == [render_audit_page(d) for d in at_once]
     assert all(d.counts() == a.counts() for d, a in zip(batched, at_once, strict=True))
+
+
+def test_a_rebuild_links_the_pages_whose_inputs_did_not_change_and_renders_the_rest(tmp_path, raw_dir, monkeypatch):
+    from pipeline.write import audit_page
+
+    raw = tmp_path / "raw"
+    shutil.copytree(raw_dir, raw)
+
+    def build(out: Path) -> None:
+        args = ["run", "--raw", str(raw), "--out", str(out), "--decisions", str(tmp_path / "d.yaml"), "-q"]
+        assert cli.main([*args, "--cache-dir", str(tmp_path / "cache")]) == 0
+
+    build(tmp_path / "out")
+    rendered = []
+    real = audit_page.audit_page_parts
+    monkeypatch.setattr(audit_page, "audit_page_parts", lambda doc, *a: rendered.append(doc) or real(doc, *a))
+    legs = raw / LEGS
+    legs.write_text(legs.read_text() + "\nThe soleus holds the ankle steady on every stride.\n")
+    build(tmp_path / "out")
+    pages = sorted((tmp_path / "out" / "audit").glob("*.html"))
+    assert len(pages) >= 3 and [d.doc["source_path"] for d in rendered] == [LEGS]
+    build(tmp_path / "fresh")  # no earlier folder: every page rendered
+    assert {p.name: p.read_bytes() for p in pages} == {
+        p.name: p.read_bytes() for p in (tmp_path / "fresh" / "audit").glob("*.html")
+    }
+
+
+def test_a_page_names_the_digest_of_what_it_shows(seed_build, raw_dir):
+    from pipeline.write.audit_page import page_digest
+
+    (document, other) = load_documents(BuiltFolder(seed_build), raw_dir, sorted_ids(seed_build)[:2])
+    assert page_digest(document) != page_digest(other)
+    before = page_digest(document)
+    document.items[0].text += " (edited)"
+    assert page_digest(document) != before
+    assert f'content="{page_digest(document)}"' in render_audit_page(document)
+
+
+def sorted_ids(out: Path) -> list[str]:
+    return sorted(pq.read_table(out / "documents.parquet", columns=["doc_id"])["doc_id"].to_pylist())
