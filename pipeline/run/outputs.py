@@ -90,7 +90,7 @@ def write_whole_build(
     with steps.step("review.html"):
         write_review_page(staging.path / "review.html", result.reconciled.conflicts)
     with steps.step("report.html and audit pages"):
-        write_report_pages(staging.path, settings.raw_dir, beside=settings.out_dir)
+        write_report_pages(staging.path, settings.raw_dir, beside=settings.out_dir, written=built)
 
 
 def reconcile_build(result: RunResult, decisions: list[Decision], settings: Settings) -> dict[str, pa.Table]:

@@ -9,6 +9,7 @@ cites any more are removed, so the audit folder holds what this build links to.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.common.atomic import write_text_atomically
 from pipeline.write.audit import iter_documents
@@ -17,6 +18,9 @@ from pipeline.write.built import BuiltFolder
 from pipeline.write.links import AUDIT_DIR
 from pipeline.write.review_page import cited_documents, write_review_page
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 CONFLICT_COLUMNS = [
     "conflict_id", "kind", "summary", "status", "suggested_resolution", "suggested_action", "fact_ids",
     "suggested_fact_ids", "surface", "cluster_method", "forms", "evidence", "decision", "decided_by",
@@ -24,13 +28,15 @@ CONFLICT_COLUMNS = [
 ]  # fmt: skip
 
 
-def write_report_pages(out_dir: Path, raw_dir: Path, beside: Path | None = None) -> list[Path]:
+def write_report_pages(
+    out_dir: Path, raw_dir: Path, beside: Path | None = None, written: dict[str, pa.Table] | None = None
+) -> list[Path]:
     """report.html and the audit pages of every document it or review.html cites; returns the files
     written. `beside` is the folder the build will replace (a build writes into a staging folder),
-    where `curate evaluate` left its figures."""
+    where `curate evaluate` left its figures; `written`, the tables just written to `out_dir`."""
     from pipeline.write.report import build_report
 
-    built = BuiltFolder(out_dir, beside)
+    built = BuiltFolder(out_dir, beside, written)
     report = build_report(built)
     page = out_dir / "report.html"
     write_text_atomically(page, report.html)
