@@ -69,6 +69,17 @@ def source_groups(texts: Iterable[tuple[str, str]]) -> dict[str, tuple[str, floa
     return groups_of_signatures([(doc_id, text_signature(text)) for doc_id, text in texts])
 
 
+def _band_keys(signatures: list[np.ndarray]) -> list[list[bytes] | None]:
+    """Each signature's LSH band keys (the bytes of each band's slice), None for a text-less one;
+    cut from one array at once rather than 32 slices per document."""
+    if not signatures:
+        return []
+    rows = NUM_PERMUTATIONS // BANDS
+    matrix = np.ascontiguousarray(np.stack(signatures), dtype=np.uint64)
+    keys = matrix.view(np.dtype((np.void, rows * matrix.itemsize))).reshape(len(signatures), BANDS)
+    return [None if int(matrix[i, 0]) == _MAX_HASH else [k.tobytes() for k in keys[i]] for i in range(len(keys))]
+
+
 def groups_of_signatures(items: list[tuple[str, np.ndarray]]) -> dict[str, tuple[str, float]]:
     """(doc_id, MinHash signature) pairs -> doc_id: (group id, similarity to the group's first).
 
@@ -85,13 +96,12 @@ def groups_of_signatures(items: list[tuple[str, np.ndarray]]) -> dict[str, tuple
             i = parent[i]
         return i
 
-    rows = NUM_PERMUTATIONS // BANDS
     buckets: dict[tuple[int, bytes], list[int]] = {}
-    for i, sig in enumerate(signatures):
-        if int(sig[0]) == _MAX_HASH:  # no text: never a duplicate of anything
+    for i, bands in enumerate(_band_keys(signatures)):
+        if bands is None:  # no text: never a duplicate of anything
             continue
-        for band in range(BANDS):
-            buckets.setdefault((band, sig[band * rows : (band + 1) * rows].tobytes()), []).append(i)
+        for band, key in enumerate(bands):
+            buckets.setdefault((band, key), []).append(i)
     for members in buckets.values():
         if len({root(m) for m in members}) == 1:
             continue  # already one group (or a single document): nothing to compare in this band

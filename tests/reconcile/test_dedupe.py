@@ -58,3 +58,16 @@ def test_copies_share_a_group_in_documents_and_count_once_in_facts(tmp_path, raw
     assert mirror["doc_id"] in quads["doc_ids"]
     assert quads["n_documents"] == quads["n_sources"] + 1  # the mirror adds a file, not a source
     assert quads["n_sources"] == 4
+
+
+def test_band_keys_are_the_bytes_of_each_bands_slice():
+    import numpy as np
+
+    from pipeline.reconcile.dedupe import _MAX_HASH, BANDS, NUM_PERMUTATIONS, _band_keys, text_signature
+
+    signatures = [text_signature("the calf lifts the heel on every stride"), text_signature("")]
+    rows = NUM_PERMUTATIONS // BANDS
+    keys = _band_keys(signatures)
+    assert keys[0] == [signatures[0][b * rows : (b + 1) * rows].tobytes() for b in range(BANDS)]
+    assert keys[1] is None and int(signatures[1][0]) == _MAX_HASH
+    assert _band_keys([]) == [] and isinstance(signatures[0], np.ndarray)
