@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import os
 import re
 import shutil
@@ -126,6 +127,12 @@ def floor(paths: list[Path]) -> tuple[float, int, int]:
     return seconds, tokens, sum(len(WORD.findall(text)) for text in texts)
 
 
+def phases(out: Path) -> str:
+    """The build's own timings of its phases, as its manifest.json records them."""
+    timings = json.loads((out / "manifest.json").read_text())["timings_s"]
+    return ", ".join(f"{name.replace('_', ' ')} {seconds:.2f} s" for name, seconds in timings.items())
+
+
 def rate(n: int, words: int, seconds: float) -> str:
     return f"{n / seconds:8.1f} docs/s {words / seconds / 1000:8.1f}k words/s {seconds:8.1f} s"
 
@@ -150,6 +157,7 @@ def bench_size(base: list[tuple[str, str]], n: int, dask_max: int, root: Path) -
     print(
         f"  changed    {rate(n, words, changed)}   peak RSS {changed_rss / 2**20:7.0f} MiB   {changed / cold:6.1%} of cold"
     )
+    print(f"             (phases of the changed build, from its manifest: {phases(out)})")
     print(f"  floor      {rate(n, words, floor_s)}   (one process; {floor_tokens:,} spaCy tokens)")
     cores = os.cpu_count() or 1
     print(
