@@ -176,6 +176,13 @@ def iter_documents(
         yield doc
 
 
+def served_unread(source: Source, known: KnownInputs, served: Callable[[Document], bool]) -> bool:
+    """Whether `iter_documents` would pass this source on unread: unchanged since an earlier build
+    read it, and served whole by the cache. File-system calls only; nothing is read."""
+    doc = known.document(source)
+    return doc is not None and served(doc)
+
+
 def ingest(sources: Iterable[Source], max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
     """Every source read, as a list (for callers that want the whole batch at once)."""
     return list(iter_documents(sources, max_bytes))

@@ -22,7 +22,7 @@ from typing import Any
 
 from pipeline.common.stats import Stats
 from pipeline.ingest.known import KnownInputs
-from pipeline.ingest.read import DEFAULT_MAX_BYTES, iter_documents
+from pipeline.ingest.read import DEFAULT_MAX_BYTES, iter_documents, served_unread
 from pipeline.reconcile.dedupe import groups_of_signatures
 from pipeline.records import STATUS_ERROR, Claim, Document, Mention
 from pipeline.review.decisions import DEFAULT_DECISIONS
@@ -145,8 +145,12 @@ def document_stages(inputs: BuildInputs, settings: Settings, stage: Stage) -> Ru
         if stage.name == "reconcile":  # the key hashed every input: record those hashes with the files read
             known.digests = inputs.input_digests
         served = DocumentProcessor(StageCache(settings.cache_dir, settings.use_cache), stage.name).serves
-        documents = iter_documents(inputs.sources, settings.max_bytes, known, served)
-        with contextlib.closing(run_documents(documents, engine)) as outputs:
+        # Checked up front (a few file-system calls each), so the engine knows how many documents
+        # will need a worker before the first arrives, and can start one loading at once.
+        unread = {s.rel_path for s in inputs.sources if served_unread(s, known, served)}
+        documents = iter_documents(inputs.sources, settings.max_bytes, known, lambda d: d.source_path in unread)
+        expected = len(inputs.sources) - len(unread)
+        with contextlib.closing(run_documents(documents, engine, expected)) as outputs:
             if settings.use_cache:
                 StageCache(settings.cache_dir).sweep()  # leftovers of a killed build; ours start now
             # Closed explicitly: on an error or a signal the engine kills its workers at once.

@@ -15,6 +15,7 @@ process that started them goes away (distributed watches a pipe to its parent).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -81,26 +82,42 @@ _processor: DocumentProcessor | None = None
 
 def process_document(doc: Document, cache_dir: Path, use_cache: bool, through: str) -> DocumentOutput:
     """The per-document stages in whichever process runs this (pool or Dask worker)."""
+    return _processor_for(Path(cache_dir), use_cache, through)(doc)
+
+
+def start_worker(parent: int, cache_dir: str, use_cache: bool, through: str) -> None:
+    """Pool worker initializer: die with the build, then load the steps and their pipelines."""
+    die_with_parent(parent)
+    # A failure here (a bad rule file) is raised again by the first document, where the build reports it.
+    with contextlib.suppress(Exception):
+        _processor_for(Path(cache_dir), use_cache, through).steps.warm_up()
+
+
+def _processor_for(cache_dir: Path, use_cache: bool, through: str) -> DocumentProcessor:
     global _processor
     from pipeline.run.process import DocumentProcessor
 
-    wanted = (Path(cache_dir), use_cache, through)
+    wanted = (cache_dir, use_cache, through)
     if _processor is None or (_processor.cache.root, _processor.cache.enabled, _processor.through) != wanted:
-        _processor = DocumentProcessor(StageCache(Path(cache_dir), use_cache), through)
-    return _processor(doc)
+        _processor = DocumentProcessor(StageCache(cache_dir, use_cache), through)
+    return _processor
 
 
-def run_documents(documents: Iterable[Document], settings: EngineSettings) -> Iterator[DocumentOutput]:
+def run_documents(
+    documents: Iterable[Document], settings: EngineSettings, expected: int | None = None
+) -> Iterator[DocumentOutput]:
     """Each document's output, in input order, with a bounded number of documents in flight.
 
     Documents are read from `documents` only as the window frees up, so memory holds a few
     dozen decoded inputs however large the corpus. Workers start at the first document the
-    cache cannot serve; a fully cached run starts none.
+    cache cannot serve; a fully cached run starts none. When the caller knows how many documents
+    the cache will not serve (`expected`), the pool starts at once with no more workers than
+    that, and they load their pipelines while this process serves the others.
     """
     from pipeline.run.process import DocumentProcessor  # spaCy and trafilatura load only when a run starts
 
     driver = DocumentProcessor(StageCache(settings.cache_dir, settings.use_cache), settings.through)
-    with _Workers(settings, driver) as workers:
+    with _Workers(settings, driver, expected) as workers:
         pending: deque[Future] = deque()  # pool or Dask futures; outputs made here come wrapped
         working = 0  # of those, documents sent to workers: only they count against the window
         for doc in documents:
@@ -129,18 +146,24 @@ def _done(out: DocumentOutput) -> Future:
 class _Workers:
     """Where uncached documents go: a process pool, a Dask cluster, or (one worker) this process."""
 
-    def __init__(self, settings: EngineSettings, driver: DocumentProcessor) -> None:
+    def __init__(self, settings: EngineSettings, driver: DocumentProcessor, expected: int | None = None) -> None:
         self.settings, self.driver = settings, driver
         self.window = settings.n_workers * WINDOW_PER_WORKER
         self._pool: ProcessPoolExecutor | None = None
+        self._pool_size = min(settings.n_workers, expected) if expected else settings.n_workers
+        self._sent = 0  # documents sent to the pool
         self._client = self._cluster = None
+        if expected and settings.engine == "local" and settings.n_workers > 1:
+            self._local_pool().submit(os.getpid)  # spawns the first worker, which starts loading
 
     def __enter__(self) -> _Workers:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         if self._pool is not None:
-            if exc_type is not None:  # an error or a signal: do not wait for documents in progress
+            # An error or a signal: do not wait for documents in progress. No document sent (the
+            # cache served the files that had changed on disk after all): nor for the loading.
+            if exc_type is not None or not self._sent:
                 _kill_workers(self._pool)
             self._pool.shutdown(cancel_futures=True)
         if self._client is not None:
@@ -155,12 +178,19 @@ class _Workers:
             return self._dask_client().submit(process_document, doc, *args, pure=False)
         if s.n_workers <= 1:
             return _done(self.driver(doc))
+        self._sent += 1
+        return self._local_pool().submit(process_document, doc, *args)
+
+    def _local_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             _import_before_forking()
+            s = self.settings
             self._pool = ProcessPoolExecutor(
-                max_workers=s.n_workers, initializer=die_with_parent, initargs=(os.getpid(),)
+                max_workers=self._pool_size,
+                initializer=start_worker,
+                initargs=(os.getpid(), str(s.cache_dir), s.use_cache, s.through),
             )
-        return self._pool.submit(process_document, doc, *args)
+        return self._pool
 
     def _dask_client(self):
         if self._client is None:

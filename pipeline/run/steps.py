@@ -63,6 +63,12 @@ class DocumentSteps:
             add_object_pipes(nlp, cached_vocabulary())
         return nlp
 
+    def warm_up(self) -> None:
+        """Build (or read) the pipelines the stages will need, before the first document."""
+        for stage, pipeline in (("muscles", "muscle_nlp"), ("claims", "extractor")):
+            if stage in self.stages:
+                getattr(self, pipeline)
+
     @cached_property
     def extractor(self) -> ClaimExtractor:
         # Table rows need the object pipeline alone: the muscle pipeline's first components.

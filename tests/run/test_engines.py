@@ -65,3 +65,26 @@ def test_documents_stream_through_a_bounded_window(corpus, tmp_path, workers):
     rest = list(outputs)
     assert read == len(sources) and len(rest) == len(sources) - 1
     assert [out.document.source_path for out in [first, *rest]] == [s.rel_path for s in sources]
+
+
+def test_a_pool_started_for_the_expected_documents_gives_the_same_outputs_and_is_not_waited_for_unused(
+    corpus, tmp_path
+):
+    import multiprocessing
+
+    from pipeline.ingest.read import discover, iter_documents
+    from pipeline.run.engines import EngineSettings, _Workers, run_documents
+
+    settings = EngineSettings(workers=2, cache_dir=tmp_path / "cache", use_cache=True, through="claims")
+    sources = discover(corpus)
+    cold = list(run_documents(iter_documents(sources), settings, expected=len(sources)))
+    # Expecting one document that the cache serves after all: one loading worker, stopped unused.
+    warm = list(run_documents(iter_documents(sources), settings, expected=1))
+    assert [o.from_cache for o in cold] == [False] * len(sources)
+    assert [o.from_cache for o in warm] == [True] * len(sources)
+    assert [(o.mentions, o.claims) for o in warm] == [(o.mentions, o.claims) for o in cold]
+    assert multiprocessing.active_children() == []
+    workers = _Workers(settings, driver=None, expected=1)
+    with workers:
+        assert workers._pool is not None and workers._pool_size == 1  # started before any document
+    assert _Workers(settings, driver=None)._pool is None  # no expectation: started by the first document
