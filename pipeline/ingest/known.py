@@ -64,12 +64,13 @@ class KnownInputs:
             entries = {}  # a missing or damaged index only means reading every file
         return cls(path, entries if isinstance(entries, dict) else {})
 
-    def document(self, source: Source) -> Document | None:
-        """The document an unchanged file read as last time, without its text; else None.
+    def document(self, source: Source, max_bytes: int) -> Document | None:
+        """The document an unchanged file read as last time, without its text; else None (also
+        for a file over `max_bytes`, which must be read to be refused).
 
         An entry recorded before the index kept hashes takes the one this build's key made."""
         entry = self._unchanged(source)
-        if entry is None:
+        if entry is None or entry["identity"][0] > max_bytes:
             return None
         if "sha256" not in entry and source.rel_path in self.digests:
             entry["sha256"] = self.digests[source.rel_path]

@@ -163,7 +163,7 @@ def iter_documents(
     """
     first_path_by_id: dict[str, str] = {}
     for source in sources:
-        doc = known.document(source) if known is not None else None
+        doc = known.document(source, max_bytes) if known is not None else None
         if doc is None or not served(doc):
             doc = read_source(source, max_bytes)
             if known is not None:
@@ -176,10 +176,12 @@ def iter_documents(
         yield doc
 
 
-def served_unread(source: Source, known: KnownInputs, served: Callable[[Document], bool]) -> bool:
+def served_unread(
+    source: Source, known: KnownInputs, served: Callable[[Document], bool], max_bytes: int = DEFAULT_MAX_BYTES
+) -> bool:
     """Whether `iter_documents` would pass this source on unread: unchanged since an earlier build
     read it, and served whole by the cache. File-system calls only; nothing is read."""
-    doc = known.document(source)
+    doc = known.document(source, max_bytes)
     return doc is not None and served(doc)
 
 

@@ -147,7 +147,7 @@ def document_stages(inputs: BuildInputs, settings: Settings, stage: Stage) -> Ru
         served = DocumentProcessor(StageCache(settings.cache_dir, settings.use_cache), stage.name).serves
         # Checked up front (a few file-system calls each), so the engine knows how many documents
         # will need a worker before the first arrives, and can start one loading at once.
-        unread = {s.rel_path for s in inputs.sources if served_unread(s, known, served)}
+        unread = {s.rel_path for s in inputs.sources if served_unread(s, known, served, settings.max_bytes)}
         documents = iter_documents(inputs.sources, settings.max_bytes, known, lambda d: d.source_path in unread)
         expected = len(inputs.sources) - len(unread)
         with contextlib.closing(run_documents(documents, engine, expected)) as outputs:

@@ -101,3 +101,12 @@ def test_without_a_cache_every_file_is_read(raw, monkeypatch):
     list(iter_documents(discover(raw), known=known, served=lambda doc: True))
     list(iter_documents(discover(raw), known=known, served=lambda doc: True))
     assert sorted(seen) == ["a.txt", "a.txt", "b.txt", "b.txt"]
+
+
+def test_a_lower_max_bytes_reads_an_unchanged_file_again_and_refuses_it(raw, tmp_path, monkeypatch):
+    build_once(raw, tmp_path / "cache")
+    seen = reads(monkeypatch)
+    known = KnownInputs.load(tmp_path / "cache")
+    docs = list(iter_documents(discover(raw), max_bytes=20, known=known, served=lambda doc: True))
+    assert seen == ["a.txt", "b.txt"]
+    assert [d.status for d in docs] == ["error", "error"] and "--max-bytes" in docs[0].error
