@@ -51,6 +51,7 @@ class KnownInputs:
     entries: dict[str, dict] = field(default_factory=dict)
     recorded_ns: int = field(default_factory=time.time_ns)
     digests: dict[str, str] = field(default_factory=dict)  # rel_path -> SHA-256 this build's key hashed
+    hashed: dict[str, list[int] | None] = field(default_factory=dict)  # rel_path -> identity when hashed
 
     @classmethod
     def load(cls, cache_dir: Path | None) -> KnownInputs:
@@ -72,7 +73,7 @@ class KnownInputs:
         entry = self._unchanged(source)
         if entry is None or entry["identity"][0] > max_bytes:
             return None
-        if "sha256" not in entry and source.rel_path in self.digests:
+        if "sha256" not in entry and self._hashed_as(source.rel_path, entry["identity"]):
             entry["sha256"] = self.digests[source.rel_path]
         try:
             fields = {name: entry[name] for name in RECORDED}
@@ -105,9 +106,13 @@ class KnownInputs:
             return
         entry = {name: getattr(doc, name) for name in RECORDED}
         entry |= {"identity": now, "recorded_ns": self.recorded_ns}
-        if source.rel_path in self.digests:
+        if self._hashed_as(source.rel_path, now):
             entry["sha256"] = self.digests[source.rel_path]
         self.entries[source.rel_path] = entry
+
+    def _hashed_as(self, rel_path: str, now: list[int]) -> bool:
+        """Whether the build key hashed this file in the state it has now (not before an edit)."""
+        return rel_path in self.digests and self.hashed.get(rel_path) == now
 
     def forget_others(self, sources: list[Source]) -> None:
         """Drop the entries of files no longer among the inputs."""

@@ -15,16 +15,16 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline.common.stats import Stats
 from pipeline.ingest.known import KnownInputs
-from pipeline.ingest.read import DEFAULT_MAX_BYTES, iter_documents, served_unread
+from pipeline.ingest.read import DEFAULT_MAX_BYTES, iter_documents, read_source, served_unread
 from pipeline.reconcile.dedupe import groups_of_signatures
-from pipeline.records import STATUS_ERROR, Claim, Document, Mention
+from pipeline.records import STATUS_DUPLICATE, STATUS_ERROR, Claim, Document, Mention
 from pipeline.review.decisions import DEFAULT_DECISIONS
 from pipeline.run.cache import DEFAULT_CACHE_DIR, StageCache, run_lock
 from pipeline.run.engines import EngineSettings, run_documents
@@ -143,14 +143,15 @@ def document_stages(inputs: BuildInputs, settings: Settings, stage: Stage) -> Ru
     with lock:
         known = KnownInputs.load(settings.cache_dir if settings.use_cache else None)
         if stage.name == "reconcile":  # the key hashed every input: record those hashes with the files read
-            known.digests = inputs.input_digests
+            known.digests, known.hashed = inputs.input_digests, inputs.hashed_identities
         served = DocumentProcessor(StageCache(settings.cache_dir, settings.use_cache), stage.name).serves
         # Checked up front (a few file-system calls each), so the engine knows how many documents
         # will need a worker before the first arrives, and can start one loading at once.
         unread = {s.rel_path for s in inputs.sources if served_unread(s, known, served, settings.max_bytes)}
         documents = iter_documents(inputs.sources, settings.max_bytes, known, lambda d: d.source_path in unread)
         expected = len(inputs.sources) - len(unread)
-        with contextlib.closing(run_documents(documents, engine, expected)) as outputs:
+        reread = _reader_of_unread(inputs, settings.max_bytes, known, unread)
+        with contextlib.closing(run_documents(documents, engine, expected, reread)) as outputs:
             if settings.use_cache:
                 StageCache(settings.cache_dir).sweep()  # leftovers of a killed build; ours start now
             # Closed explicitly: on an error or a signal the engine kills its workers at once.
@@ -159,6 +160,27 @@ def document_stages(inputs: BuildInputs, settings: Settings, stage: Stage) -> Ru
         known.forget_others(inputs.sources)
         known.save()
     return result
+
+
+def _reader_of_unread(
+    inputs: BuildInputs, max_bytes: int, known: KnownInputs, unread: set[str]
+) -> Callable[[Document], Document | None]:
+    """For a document passed on unread whose cache entries then fail to load (damaged on disk):
+    the file read now, so that its stages can run again. None for any other document."""
+    sources = {source.rel_path: source for source in inputs.sources}
+
+    def reread(doc: Document) -> Document | None:
+        if doc.source_path not in unread:
+            return None
+        unread.discard(doc.source_path)
+        source = sources[doc.source_path]
+        fresh = read_source(source, max_bytes)
+        known.remember(source, fresh)
+        if doc.status == STATUS_DUPLICATE and fresh.doc_id == doc.doc_id:
+            fresh.status, fresh.duplicate_of = doc.status, doc.duplicate_of
+        return fresh
+
+    return reread
 
 
 def _collect(result: RunResult, out: Any) -> None:

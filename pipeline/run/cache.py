@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import os
 import pickle
+import re
 import shutil
 import sys
 import tempfile
@@ -57,8 +58,10 @@ def stage_fingerprint(stage: str) -> str:
 
 
 def pipeline_key(stages: tuple[str, ...]) -> str:
-    """Hash of what the pipelines of these stages are built from: their fingerprints and Python."""
-    parts = [sys.version, *(stage_fingerprint(stage) for stage in stages)]
+    """Hash of what the pipelines of these stages are built from: their fingerprints, the module
+    that builds them (`run/steps.py`, which only the strip stage's fingerprint covers) and Python."""
+    steps = (PACKAGE_DIR / "run" / "steps.py").read_bytes()
+    parts = [sys.version, hashlib.sha256(steps).hexdigest(), *(stage_fingerprint(stage) for stage in stages)]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
@@ -157,18 +160,23 @@ class StageCache:
 
         For objects that are slow to build and quick to unpickle, such as the spaCy pipelines:
         `key` must hash everything they are built from. A new key replaces the older entries of
-        the same name; an unreadable entry is built again.
+        the same name. The file starts with the SHA-256 of the pickle after it: an entry damaged
+        on disk, or one that does not unpickle for any reason, is built again, never used.
         """
         if not self.enabled:
             return build()
         path = self.root / COMPILED_NAME / f"{name}-{key}.pickle"
-        with contextlib.suppress(FileNotFoundError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return pickle.loads(path.read_bytes())
+        with contextlib.suppress(Exception):  # a cache: whatever goes wrong reading it, build instead
+            data = path.read_bytes()
+            if hashlib.sha256(data[32:]).digest() == data[:32]:
+                return pickle.loads(data[32:])
         value = build()
+        same_name = re.compile(rf"{re.escape(name)}-[0-9a-f]+\.pickle")
         for older in path.parent.glob(f"{name}-*.pickle"):
-            if older != path:
+            if older != path and same_name.fullmatch(older.name):
                 older.unlink(missing_ok=True)
-        self._write(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self._write(path, hashlib.sha256(data).digest() + data)
         return value
 
     def sweep(self) -> None:

@@ -18,11 +18,12 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import gc
 import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,8 @@ class EngineSettings:
         return self.workers or os.cpu_count() or 1
 
 
+# The collector's thresholds when this module loads, before any build raises them.
+WORKER_GC_THRESHOLDS = gc.get_threshold()
 # prctl(2) option: the signal a process gets when its parent dies (Linux).
 PR_SET_PDEATHSIG = 1
 
@@ -88,6 +91,9 @@ def process_document(doc: Document, cache_dir: Path, use_cache: bool, through: s
 def start_worker(parent: int, cache_dir: str, use_cache: bool, through: str) -> None:
     """Pool worker initializer: die with the build, then load the steps and their pipelines."""
     die_with_parent(parent)
+    # The build raised its own collector thresholds (`build.GC_THRESHOLDS`) for its long-lived
+    # records; a worker's garbage is short-lived, so it collects at the interpreter's defaults.
+    gc.set_threshold(*WORKER_GC_THRESHOLDS)
     # A failure here (a bad rule file) is raised again by the first document, where the build reports it.
     with contextlib.suppress(Exception):
         _processor_for(Path(cache_dir), use_cache, through).steps.warm_up()
@@ -104,7 +110,10 @@ def _processor_for(cache_dir: Path, use_cache: bool, through: str) -> DocumentPr
 
 
 def run_documents(
-    documents: Iterable[Document], settings: EngineSettings, expected: int | None = None
+    documents: Iterable[Document],
+    settings: EngineSettings,
+    expected: int | None = None,
+    reread: Callable[[Document], Document | None] | None = None,
 ) -> Iterator[DocumentOutput]:
     """Each document's output, in input order, with a bounded number of documents in flight.
 
@@ -112,7 +121,8 @@ def run_documents(
     dozen decoded inputs however large the corpus. Workers start at the first document the
     cache cannot serve; a fully cached run starts none. When the caller knows how many documents
     the cache will not serve (`expected`), the pool starts at once with no more workers than
-    that, and they load their pipelines while this process serves the others.
+    that, and they load their pipelines while this process serves the others. A document that
+    came unread but that the cache then fails to serve (a damaged entry) is read by `reread`.
     """
     from pipeline.run.process import DocumentProcessor  # spaCy and trafilatura load only when a run starts
 
@@ -122,6 +132,8 @@ def run_documents(
         working = 0  # of those, documents sent to workers: only they count against the window
         for doc in documents:
             out = driver.cached(doc)
+            if out is None and reread is not None:
+                doc = reread(doc) or doc
             pending.append(_done(out) if out is not None else workers.submit(doc))
             working += not isinstance(pending[-1], _Served)
             # Cached outputs keep coming while a worker is busy, so one changed document does not

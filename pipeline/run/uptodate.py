@@ -25,7 +25,7 @@ from typing import Any
 from pipeline import __version__
 from pipeline.common.files import NotRegularFile, read_regular, regular_file_size
 from pipeline.common.ids import file_sha256
-from pipeline.ingest.known import KnownInputs
+from pipeline.ingest.known import KnownInputs, identity
 from pipeline.ingest.read import discover
 from pipeline.records import Source
 from pipeline.review.decisions import Decision, decode_decisions, parse_decisions, read_decisions_file
@@ -53,15 +53,27 @@ class BuildInputs:
     def sources(self) -> list[Source]:
         return discover(self.raw_dir)
 
-    @cached_property
+    @property
     def input_digests(self) -> dict[str, str]:
         """rel_path -> what the key hashes of each input: its bytes' SHA-256 (from the index for a
         file unchanged since a build read it), or what keeps the build from reading it."""
+        return self._hashed[0]
+
+    @property
+    def hashed_identities(self) -> dict[str, list[int] | None]:
+        """rel_path -> the file's identity just before its bytes were hashed: a file edited
+        after that no longer matches it, so the index never pairs a hash with a later state."""
+        return self._hashed[1]
+
+    @cached_property
+    def _hashed(self) -> tuple[dict[str, str], dict[str, list[int] | None]]:
         known = self.known or KnownInputs(None)
-        return {
-            source.rel_path: known.digest(source, self.max_bytes) or _input_digest(Path(source.path), self.max_bytes)
-            for source in self.sources
-        }
+        digests, identities = {}, {}
+        for source in self.sources:
+            identities[source.rel_path] = identity(source.path)
+            cached = known.digest(source, self.max_bytes)
+            digests[source.rel_path] = cached or _input_digest(Path(source.path), self.max_bytes)
+        return digests, identities
 
     @cached_property
     def decisions_bytes(self) -> bytes | None:

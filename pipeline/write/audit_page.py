@@ -6,8 +6,9 @@ claims are the anchors (`#claim-<claim_id>`). Muscle mentions are marked, claime
 underlined, and each block's claims stand beside it.
 
 Each page names, in a meta tag, the digest of what it was rendered from (the document's audit
-view and this renderer's code). A build whose previous folder holds a page with the same digest
-links that file instead of rendering it again: after an edit to one article, most pages are.
+view and this renderer's code). A build whose previous folder holds a page with the same digest,
+and whose bytes are still what that build's manifest recorded, links that file instead of
+rendering it again: after an edit to one article, most pages are.
 """
 
 from __future__ import annotations
@@ -37,12 +38,14 @@ DIGEST_HEAD_CHARS = 256  # the meta tag is in the page's first two lines
 def write_audit_pages(out_dir: Path, documents: Iterable[AuditDocument], previous: Path | None = None) -> list[Path]:
     """One page per document, each written as it is rendered: a very large document's page is
     never held whole in memory. A page that `previous` (the build folder being replaced) holds
-    for the same inputs is linked from there instead."""
+    for the same inputs, intact, is linked from there instead."""
+    recorded = _recorded_pages(previous) if previous is not None else {}
     written = []
     for document in documents:
         name = f"{document.doc['doc_id']}.html"
         path, digest = out_dir / AUDIT_DIR / name, page_digest(document)
-        if previous is None or not _reuse(previous / AUDIT_DIR / name, digest, path):
+        old = f"{AUDIT_DIR}/{name}"
+        if old not in recorded or not _reuse(previous / old, digest, recorded[old], path):
             write_atomically(
                 path,
                 lambda tmp, document=document, digest=digest: _write_parts(tmp, audit_page_parts(document, digest)),
@@ -60,18 +63,32 @@ def page_digest(document: AuditDocument) -> str:
 
 @cache
 def _renderer_code() -> bytes:
-    modules = ("pipeline.write.audit", "pipeline.write.audit_page", "pipeline.write.assets", "pipeline.write.links")
+    """The source of every module the page's markup comes from (records: the reasons' titles)."""
+    modules = (
+        "pipeline.write.audit", "pipeline.write.audit_page", "pipeline.write.assets", "pipeline.write.links",
+        "pipeline.records",
+    )  # fmt: skip
     return b"".join(Path(sys.modules[name].__file__).read_bytes() for name in modules)
 
 
-def _reuse(old: Path, digest: str, path: Path) -> bool:
-    """Link (or copy) the previous build's page if it was rendered from the same inputs."""
+def _recorded_pages(previous: Path) -> dict[str, str]:
+    """Page path -> the SHA-256 the previous build's manifest recorded for it ({} without one)."""
     try:
-        with open(old, encoding="utf-8") as handle:
-            head = handle.read(DIGEST_HEAD_CHARS)
+        outputs = json.loads((previous / "manifest.json").read_text(encoding="utf-8")).get("outputs", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {name: sha for name, sha in outputs.items() if isinstance(sha, str)} if isinstance(outputs, dict) else {}
+
+
+def _reuse(old: Path, digest: str, recorded_sha256: str, path: Path) -> bool:
+    """Link (or copy) the previous build's page if it was rendered from the same inputs and its
+    bytes are still the ones its build recorded (a page edited or cut short is rendered again)."""
+    try:
+        data = old.read_bytes()
     except OSError:
         return False
-    if DIGEST_META.format(digest) not in head:
+    head = data[:DIGEST_HEAD_CHARS].decode("utf-8", errors="replace")
+    if DIGEST_META.format(digest) not in head or hashlib.sha256(data).hexdigest() != recorded_sha256:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

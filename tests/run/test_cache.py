@@ -138,13 +138,20 @@ def test_a_pipeline_kept_in_the_cache_gives_the_output_of_a_freshly_built_one(tm
 
 def test_a_compiled_entry_is_rebuilt_when_unreadable_and_replaced_when_its_key_changes(tmp_path):
     cache = StageCache(tmp_path)
-    assert cache.compiled("table", "k1", lambda: {"built": 1}) == {"built": 1}
-    assert cache.compiled("table", "k1", lambda: {"built": 2}) == {"built": 1}  # read, not built
-    (tmp_path / cache_module.COMPILED_NAME / "table-k1.pickle").write_bytes(b"not a pickle")
-    assert cache.compiled("table", "k1", lambda: {"built": 3}) == {"built": 3}
-    assert cache.compiled("table", "k2", lambda: {"built": 4}) == {"built": 4}
-    assert sorted(p.name for p in (tmp_path / cache_module.COMPILED_NAME).iterdir()) == ["table-k2.pickle"]
-    assert StageCache(tmp_path, enabled=False).compiled("table", "k2", lambda: "fresh") == "fresh"
+    assert cache.compiled("table", "a1", lambda: {"built": 1}) == {"built": 1}
+    assert cache.compiled("table", "a1", lambda: {"built": 2}) == {"built": 1}  # read, not built
+    entry = tmp_path / cache_module.COMPILED_NAME / "table-a1.pickle"
+    entry.write_bytes(b"not a pickle")
+    assert cache.compiled("table", "a1", lambda: {"built": 3}) == {"built": 3}
+    damaged = bytearray(entry.read_bytes())
+    damaged[-5] ^= 0xFF  # a flipped byte that may still unpickle: the checksum refuses it
+    entry.write_bytes(bytes(damaged))
+    assert cache.compiled("table", "a1", lambda: {"built": 5}) == {"built": 5}
+    assert cache.compiled("table-objects", "c9", lambda: "another name") == "another name"
+    assert cache.compiled("table", "00aa", lambda: {"built": 4}) == {"built": 4}
+    names = sorted(p.name for p in (tmp_path / cache_module.COMPILED_NAME).iterdir())
+    assert names == ["table-00aa.pickle", "table-objects-c9.pickle"]  # a longer name is another entry
+    assert StageCache(tmp_path, enabled=False).compiled("table", "00aa", lambda: "fresh") == "fresh"
 
 
 def test_a_document_missing_one_stage_entry_is_not_served_and_keeps_its_text(tmp_path, raw):
@@ -161,3 +168,29 @@ def test_a_document_missing_one_stage_entry_is_not_served_and_keeps_its_text(tmp
     text = fresh.text
     assert processor.cached(fresh) is None
     assert fresh.text == text and fresh.title is None  # nothing restored from the stages that were there
+
+
+def test_the_pipeline_key_covers_the_module_that_builds_the_pipelines(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "stage_fingerprint", lambda stage: "fixed")
+    (tmp_path / "run").mkdir()
+    steps = tmp_path / "run" / "steps.py"
+    monkeypatch.setattr(cache_module, "PACKAGE_DIR", tmp_path)
+    steps.write_text("def build(): ...\n")
+    before = cache_module.pipeline_key(("muscles", "claims"))
+    steps.write_text("def build(): return 1\n")
+    assert cache_module.pipeline_key(("muscles", "claims")) != before
+
+
+def test_a_damaged_entry_of_a_document_served_unread_is_read_and_recomputed(tmp_path, raw):
+    past = 1_600_000_000  # saved long before the build: the index lets them go unread next time
+    for path in raw.iterdir():
+        os.utime(path, (past, past))
+    build(tmp_path, raw)
+    first = outputs(tmp_path)
+    for entry in (tmp_path / "cache" / "strip").rglob("*"):
+        if entry.is_file():
+            entry.write_bytes(entry.read_bytes()[:100])  # cut short: still a file, no longer a pickle
+    again = build(tmp_path, raw)
+    assert [d.status for d in again.documents] == ["ok"] * len(again.documents)
+    assert outputs(tmp_path) == first
+    assert build(tmp_path, raw).from_cache == len(again.documents)  # and the entries are whole again

@@ -177,3 +177,27 @@ def test_an_index_entry_without_a_hash_gets_the_one_the_next_build_key_made(proj
     entries = KnownInputs.load(cache).entries
     assert entries["calves.txt"]["sha256"] == file_sha256(raw / "calves.txt")
     assert all("sha256" in entry for entry in entries.values())
+
+
+def test_a_file_edited_after_the_key_hashed_it_is_not_recorded_with_that_hash(project):
+    import os
+
+    from pipeline.ingest.known import KnownInputs
+    from pipeline.run.build import Settings, run_all
+
+    raw, out, decisions = project
+    past = 1_600_000_000
+    for path in raw.iterdir():
+        os.utime(path, (past, past))
+    cache = out.parent / "cache"
+    inputs = BuildInputs(raw, out, 16 * 1024 * 1024, decisions, KnownInputs.load(cache))
+    key = build_key(inputs)  # hashed now; the file changes before the build reads it
+    calves = raw / "calves.txt"
+    calves.write_text(calves.read_text() + "\nThe soleus holds the ankle on every landing.\n")
+    os.utime(calves, (past + 10, past + 10))  # an old mtime: the index would otherwise trust it
+    settings = Settings(raw_dir=raw, out_dir=out, decisions=decisions, cache_dir=cache, progress=False)
+    settings.inputs, settings.build_key = inputs, key
+    run_all(settings)
+    assert "sha256" not in KnownInputs.load(cache).entries["calves.txt"]
+    fresh = BuildInputs(raw, out, 16 * 1024 * 1024, decisions, KnownInputs.load(cache))
+    assert build_key(fresh) != key and up_to_date(fresh, build_key(fresh)) is None  # the edit is seen

@@ -189,3 +189,23 @@ def test_a_page_names_the_digest_of_what_it_shows(seed_build, raw_dir):
 
 def sorted_ids(out: Path) -> list[str]:
     return sorted(pq.read_table(out / "documents.parquet", columns=["doc_id"])["doc_id"].to_pylist())
+
+
+def test_a_damaged_page_of_the_previous_build_is_rendered_again_not_linked(tmp_path, raw_dir):
+    raw = tmp_path / "raw"
+    shutil.copytree(raw_dir, raw)
+    out = tmp_path / "out"
+    args = ["run", "--raw", str(raw), "--out", str(out), "--decisions", str(tmp_path / "d.yaml"), "-q"]
+    args += ["--cache-dir", str(tmp_path / "cache")]
+    assert cli.main(args) == 0
+    page = sorted((out / "audit").glob("*.html"))[0]
+    intact = page.read_bytes()
+    page.write_bytes(intact[: len(intact) // 2])  # cut short, its meta tag still there
+    assert cli.main(args) == 0  # an output changed: the build runs again
+    assert page.read_bytes() == intact
+
+
+def test_the_page_digest_covers_the_removal_reasons_titles():
+    from pipeline.write import audit_page
+
+    assert b"REMOVAL_REASONS" in audit_page._renderer_code()  # records.py is part of the renderer
