@@ -88,18 +88,3 @@ def test_a_pool_started_for_the_expected_documents_gives_the_same_outputs_and_is
     with workers:
         assert workers._pool is not None and workers._pool_size == 1  # started before any document
     assert _Workers(settings, driver=None)._pool is None  # no expectation: started by the first document
-
-
-def test_pool_workers_collect_at_the_default_thresholds_while_the_build_raises_its_own(tmp_path):
-    import gc
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-
-    from pipeline.run.build import GC_THRESHOLDS, fewer_collections
-    from pipeline.run.engines import WORKER_GC_THRESHOLDS, start_worker
-
-    with fewer_collections():
-        assert gc.get_threshold() == GC_THRESHOLDS
-        args = (os.getpid(), str(tmp_path / "cache"), False, "ingest")  # no per-document stage to load
-        with ProcessPoolExecutor(max_workers=1, initializer=start_worker, initargs=args) as pool:
-            assert pool.submit(gc.get_threshold).result() == WORKER_GC_THRESHOLDS != GC_THRESHOLDS
