@@ -70,8 +70,8 @@ class KnownInputs:
         for a file over `max_bytes`, which must be read to be refused).
 
         An entry recorded before the index kept hashes takes the one this build's key made."""
-        entry = self._unchanged(source)
-        if entry is None or entry["identity"][0] > max_bytes:
+        entry = self._unchanged(source, max_bytes)
+        if entry is None:
             return None
         if "sha256" not in entry and self._hashed_as(source.rel_path, entry["identity"]):
             entry["sha256"] = self.digests[source.rel_path]
@@ -83,17 +83,18 @@ class KnownInputs:
 
     def digest(self, source: Source, max_bytes: int) -> str | None:
         """The SHA-256 an unchanged file's bytes had when it was last read in full; else None."""
-        entry = self._unchanged(source)
-        if entry is None or entry["identity"][0] > max_bytes:
+        entry = self._unchanged(source, max_bytes)
+        if entry is None:
             return None
         sha256 = entry.get("sha256")
         return sha256 if isinstance(sha256, str) else None
 
-    def _unchanged(self, source: Source) -> dict | None:
-        """The entry of a file whose identity is as recorded, long enough before the record to trust."""
+    def _unchanged(self, source: Source, max_bytes: int) -> dict | None:
+        """The entry of a file whose identity is as recorded, long enough before the record to
+        trust, and no larger than `max_bytes` (a larger file must be read to be refused)."""
         entry = self.entries.get(source.rel_path)
         now = identity(source.path)
-        if not isinstance(entry, dict) or now is None or entry.get("identity") != now:
+        if not isinstance(entry, dict) or now is None or entry.get("identity") != now or now[0] > max_bytes:
             return None
         if entry.get("recorded_ns", 0) - now[1] < RACY_NS or entry.get("format") != source.format:
             return None

@@ -176,9 +176,7 @@ def iter_documents(
         yield doc
 
 
-def served_unread(
-    source: Source, known: KnownInputs, served: Callable[[Document], bool], max_bytes: int = DEFAULT_MAX_BYTES
-) -> bool:
+def served_unread(source: Source, known: KnownInputs, served: Callable[[Document], bool], max_bytes: int) -> bool:
     """Whether `iter_documents` would pass this source on unread: unchanged since an earlier build
     read it, and served whole by the cache. File-system calls only; nothing is read."""
     doc = known.document(source, max_bytes)
