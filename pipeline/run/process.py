@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 class DocumentOutput:
     document: Document  # with the metadata strip recovered; its text is dropped
     stripped: StrippedBlocks | None = None  # every block's row, and the kept blocks as objects
-    blocks: list[Block] = field(default_factory=list)  # the kept blocks, which the later stages read
     mentions: list[Mention] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     signature: np.ndarray | None = None  # MinHash of the kept text, for near-duplicate grouping
@@ -44,6 +43,11 @@ class DocumentOutput:
     stats: dict[str, Stats] = field(default_factory=dict)  # stage name -> that stage's stats
     stages_cached: int = 0  # how many of the stages run came from the cache
     stages_run: int = 0
+
+    @property
+    def blocks(self) -> list[Block]:
+        """The kept blocks, which the later stages read."""
+        return self.stripped.kept if self.stripped is not None else []
 
     @property
     def from_cache(self) -> bool:
@@ -110,7 +114,6 @@ class DocumentProcessor:
         result, out.stats[stage] = value
         if stage == "strip":
             fields, out.stripped, out.signature = result
-            out.blocks = out.stripped.kept
             for name, field_value in fields.items():
                 setattr(out.document, name, field_value)
             out.document.text = ""  # the decoded input is not needed downstream; do not carry it around
