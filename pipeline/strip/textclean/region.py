@@ -202,7 +202,7 @@ def _bridge(blocks: list[TextBlock], end: int) -> int:
         block = blocks[j]
         if block.zone_start or (block.kept and block.cls == "bad"):
             return end
-        if block.kept and block.cls in ("good", "near_good") and ends_sentence(block.text):
+        if _is_prose_sentence(block):
             return j
     return end
 
