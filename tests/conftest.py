@@ -20,6 +20,22 @@ PROJECT = Path(__file__).resolve().parents[1]
 RAW = PROJECT / "raw"
 
 
+# A time long before any build: files dated to it can be trusted by the cache's input index.
+LONG_AGO = 1_600_000_000
+
+
+@pytest.fixture
+def saved_long_ago():
+    """Date a file, or every file of a folder, back to long before any build (`later` seconds
+    after that), as files saved well before the build that reads them."""
+
+    def date_back(path: Path, later: int = 0) -> None:
+        for file in path.iterdir() if path.is_dir() else [path]:
+            os.utime(file, (LONG_AGO + later, LONG_AGO + later))
+
+    return date_back
+
+
 @pytest.fixture
 def raw_dir() -> Path:
     return RAW

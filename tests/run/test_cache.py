@@ -53,14 +53,12 @@ def test_only_the_changed_article_is_recomputed(tmp_path, raw):
     assert again.stats == build(tmp_path, raw, use_cache=False).stats
 
 
-def test_inputs_served_unread_give_the_tables_of_an_uncached_build(tmp_path, raw):
-    past = 1_600_000_000  # files saved long before the build: their index entries are trusted
-    for path in raw.iterdir():
-        os.utime(path, (past, past))
+def test_inputs_served_unread_give_the_tables_of_an_uncached_build(tmp_path, raw, saved_long_ago):
+    saved_long_ago(raw)  # the input index may trust them, and let them go unread next time
     build(tmp_path, raw)
     article = raw / "hubpages-leg-muscles-used-when-running.txt"
     article.write_text(article.read_text() + "\nThe soleus works hard on hills.\n")
-    os.utime(article, (past + 10, past + 10))
+    saved_long_ago(article, later=10)
     again = build(tmp_path, raw)
     assert (again.from_cache, again.processed) == (4, 5)
     served = outputs(tmp_path)
@@ -181,10 +179,8 @@ def test_the_pipeline_key_covers_the_module_that_builds_the_pipelines(tmp_path, 
     assert cache_module.pipeline_key(("muscles", "claims")) != before
 
 
-def test_a_damaged_entry_of_a_document_served_unread_is_read_and_recomputed(tmp_path, raw):
-    past = 1_600_000_000  # saved long before the build: the index lets them go unread next time
-    for path in raw.iterdir():
-        os.utime(path, (past, past))
+def test_a_damaged_entry_of_a_document_served_unread_is_read_and_recomputed(tmp_path, raw, saved_long_ago):
+    saved_long_ago(raw)  # the input index may trust them, and let them go unread next time
     build(tmp_path, raw)
     first = outputs(tmp_path)
     for entry in (tmp_path / "cache" / "strip").rglob("*"):

@@ -125,17 +125,16 @@ def test_an_unchanged_build_repeats_the_stale_decision_warning_word_for_word(pro
     )
 
 
-def test_the_key_takes_unchanged_files_hashes_from_the_cache_index_and_still_sees_an_edit(project, monkeypatch):
-    import os
+def test_the_key_takes_unchanged_files_hashes_from_the_cache_index_and_still_sees_an_edit(
+    project, monkeypatch, saved_long_ago
+):
 
     from pipeline.common.ids import file_sha256
     from pipeline.ingest.known import KnownInputs
     from pipeline.run import uptodate
 
     raw, out, decisions = project
-    past = 1_600_000_000  # saved long before any build: the index may trust them
-    for path in raw.iterdir():
-        os.utime(path, (past, past))
+    saved_long_ago(raw)  # the input index may trust them
     cache = out.parent / "cache"
     assert build(project, "--cache-dir", str(cache)) == cli.EXIT_SOME_FAILED
     recorded = KnownInputs.load(cache).entries
@@ -157,16 +156,13 @@ def test_the_key_takes_unchanged_files_hashes_from_the_cache_index_and_still_see
     assert sorted(hashed) == ["calves.txt", "empty.txt"]
 
 
-def test_an_index_entry_without_a_hash_gets_the_one_the_next_build_key_made(project):
-    import os
+def test_an_index_entry_without_a_hash_gets_the_one_the_next_build_key_made(project, saved_long_ago):
 
     from pipeline.common.ids import file_sha256
     from pipeline.ingest.known import KnownInputs
 
     raw, out, decisions = project
-    past = 1_600_000_000
-    for path in raw.iterdir():
-        os.utime(path, (past, past))
+    saved_long_ago(raw)  # the input index may trust them
     cache = out.parent / "cache"
     build(project, "--cache-dir", str(cache))
     index = KnownInputs.load(cache)
@@ -179,22 +175,19 @@ def test_an_index_entry_without_a_hash_gets_the_one_the_next_build_key_made(proj
     assert all("sha256" in entry for entry in entries.values())
 
 
-def test_a_file_edited_after_the_key_hashed_it_is_not_recorded_with_that_hash(project):
-    import os
+def test_a_file_edited_after_the_key_hashed_it_is_not_recorded_with_that_hash(project, saved_long_ago):
 
     from pipeline.ingest.known import KnownInputs
     from pipeline.run.build import Settings, run_all
 
     raw, out, decisions = project
-    past = 1_600_000_000
-    for path in raw.iterdir():
-        os.utime(path, (past, past))
+    saved_long_ago(raw)  # the input index may trust them
     cache = out.parent / "cache"
     inputs = BuildInputs(raw, out, 16 * 1024 * 1024, decisions, KnownInputs.load(cache))
     key = build_key(inputs)  # hashed now; the file changes before the build reads it
     calves = raw / "calves.txt"
     calves.write_text(calves.read_text() + "\nThe soleus holds the ankle on every landing.\n")
-    os.utime(calves, (past + 10, past + 10))  # an old mtime: the index would otherwise trust it
+    saved_long_ago(calves, later=10)  # an old mtime: the index would otherwise trust it
     settings = Settings(raw_dir=raw, out_dir=out, decisions=decisions, cache_dir=cache, progress=False)
     settings.inputs, settings.build_key = inputs, key
     run_all(settings)
