@@ -82,12 +82,12 @@ def kept_lines(text: str) -> list[str]:
     [
         "½ cup rolled oats",
         "1 1/2 cups milk",
-        "Eat 60–90 minutes before your workout",
+        "Have breakfast 45–75 minutes before the run",
         "Squats 3 x 10",
         "Wednesday: 6 x 400 m at 5K effort",
         "Run 2 to 3 miles",
         "200g Greek yoghurt",
-        "Portion: 1 Green, 1 Blue",
+        "Snack box: 2 Apples, 1 Pear",
     ],
 )
 def test_lines_that_measure_state_a_quantity(line):

@@ -1,6 +1,6 @@
 """Lines that measure: the quantities of a menu, a recipe, a training plan or a sets-and-reps table.
 
-Such lines are short and stopword-poor ("1 tsp cinnamon", "Eat every 2–3 hours", "4 x 400 m at
+Such lines are short and stopword-poor ("1 tsp cinnamon", "Refuel every 2–3 hours", "4 x 400 m at
 5K pace"), so the prose score of the main-region search counts them as menu labels. What sets
 them apart from navigation, tag clouds and related-article lists is that they state a
 quantity, a number with a unit of food, distance, time or training; menu labels, link titles
@@ -25,8 +25,8 @@ _UNIT = (
 )
 # "2 hours ago" and "5 min read" are page metadata, not quantities.
 QUANTITY = re.compile(rf"(?<![\w/.,]){_RANGE}\s?(?:{_UNIT})(?!\w)(?!\s+(?i:ago|read)\b)|(?<!\w)\d+\s?[x×]\s?\d+(?!\w)")
-# A list of counted items measures out portions too, capitalised or not: "Containers: 1 Green,
-# 1 Blue", "2 eggs, 1 banana".
+# A list of counted items measures out portions too, capitalised or not: "Snack box: 2 Apples,
+# 1 Pear", "2 eggs, 1 banana".
 COUNTED_ITEMS = re.compile(r"(?<![\w/.,])\d+\s[^\W\d_]+,\s\d+\s[^\W\d_]+")
 # Link titles and headlines are written in Title Case ("Half Marathon in 12 Weeks", "A 30 Minute
 # Hill Workout"); the lines of a plan or a recipe are not ("Tempo run, 20 minutes", "2 cups
