@@ -357,6 +357,7 @@ def reconciled(cleaned, recognised):
     from pipeline.extract.lexicon import cached_lexicon
     from pipeline.reconcile import ReconcileInputs, reconcile
     from pipeline.reconcile.dedupe import source_groups
+    from pipeline.reconcile.evidence import texts_of
     from pipeline.reconcile.knowledge import cached_reference
 
     blocks, mentions, _ = recognised
@@ -367,7 +368,7 @@ def reconciled(cleaned, recognised):
     groups = {
         doc_id: group for doc_id, (group, _) in source_groups((d.doc_id, kept_text[d.doc_id]) for d in owners).items()
     }
-    inputs = ReconcileInputs(documents, [b for b in blocks if b.kept], mentions, claims, groups)
+    inputs = ReconcileInputs(documents, texts_of(blocks), mentions, claims, groups)
     return reconcile(inputs, cached_lexicon(), cached_reference(), [])
 
 

@@ -22,6 +22,28 @@ class Stats:
         merged = {f.name: _add(getattr(self, f.name), getattr(other, f.name)) for f in dataclasses.fields(self)}
         return type(self)(**merged)
 
+    def __iadd__(self: S, other: S) -> S:
+        if type(other) is not type(self):
+            return NotImplemented
+        for f in dataclasses.fields(self):
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if isinstance(mine, Counter):
+                mine.update(theirs)
+            else:
+                setattr(self, f.name, _add(mine, theirs))
+        return self
+
+    def __getstate__(self) -> tuple[dict[str, Any], dict[str, dict]]:
+        values = dict(self.__dict__)
+        counters = {name: dict(values.pop(name)) for name, value in self.__dict__.items() if type(value) is Counter}
+        return values, counters
+
+    def __setstate__(self, state: tuple[dict[str, Any], dict[str, dict]]) -> None:
+        values, counters = state
+        for name, counts in counters.items():
+            values[name] = counter_of(counts)
+        self.__dict__.update(values)
+
     def to_dict(self) -> dict[str, Any]:
         """Fields in order; Counters become dicts sorted by key."""
         return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
@@ -41,3 +63,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Stats):
         return value.to_dict()
     return value
+
+
+def counter_of(counts: dict[str, int]) -> Counter[str]:
+    """A Counter holding `counts`, made without Counter's own (slow) argument checks."""
+    counter: Counter[str] = Counter()
+    dict.update(counter, counts)
+    return counter

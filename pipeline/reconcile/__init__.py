@@ -26,10 +26,10 @@ from pipeline.reconcile.conflicts.candidate import candidate_conflicts
 from pipeline.reconcile.conflicts.disagreement import count_disagreements, prominence_disagreements
 from pipeline.reconcile.conflicts.naming import category_conflicts, naming_conflicts
 from pipeline.reconcile.conflicts.reference import reference_conflicts
-from pipeline.reconcile.evidence import EvidenceIndex
+from pipeline.reconcile.evidence import BlockTexts, EvidenceIndex
 from pipeline.reconcile.facts import Fact, merge_facts
 from pipeline.reconcile.knowledge import ReferenceKnowledge
-from pipeline.records import Block, Claim, Document, Mention
+from pipeline.records import Claim, Document, Mention
 from pipeline.review.decisions import Decision, latest
 
 
@@ -38,7 +38,7 @@ class ReconcileInputs:
     """What the per-document stages produced for the whole build."""
 
     documents: list[Document]
-    blocks: list[Block]  # kept blocks: the sentences evidence quotes
+    block_texts: BlockTexts  # texts of the kept blocks: the sentences evidence quotes
     mentions: list[Mention]
     claims: list[Claim]
     groups: dict[str, str]  # doc_id -> near-duplicate source group
@@ -58,7 +58,7 @@ class Reconciled:
 def reconcile(
     inputs: ReconcileInputs, lexicon: Lexicon, reference: ReferenceKnowledge, decisions: list[Decision]
 ) -> Reconciled:
-    index = EvidenceIndex(inputs.documents, inputs.blocks, inputs.mentions, inputs.claims)
+    index = EvidenceIndex(inputs.documents, inputs.block_texts, inputs.mentions, inputs.claims)
     applied = latest(decisions)
     form_conflicts = naming_conflicts(index, lexicon) + category_conflicts(index, lexicon)
     attach(form_conflicts, applied)

@@ -7,8 +7,9 @@ never scans every claim or mention of the build.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pipeline.common.sentences import sentence_span, sentence_starts
 from pipeline.reconcile.facts import fact_id
@@ -19,6 +20,17 @@ from pipeline.records import Block, Claim, Document, Mention
 MAX_EVIDENCE_PER_SIDE = 5
 
 T = TypeVar("T", Claim, Mention)
+
+
+class BlockTexts(Protocol):
+    """(doc_id, block_idx) -> the kept block's text: a dict, or a lookup that reads on demand."""
+
+    def get(self, key: tuple[str, int], default: str | None = None, /) -> str | None: ...
+
+
+def texts_of(blocks: Iterable[Block]) -> dict[tuple[str, int], str]:
+    """The texts of kept blocks, keyed as evidence looks them up."""
+    return {(b.doc_id, b.block_idx): b.text for b in blocks if b.kept}
 
 
 @dataclass(frozen=True)
@@ -43,9 +55,9 @@ def one_per_doc(items: list[T]) -> list[T]:
 class EvidenceIndex:
     """Mentions and claims of a build, in evidence order (source file, block, offset)."""
 
-    def __init__(self, documents: list[Document], blocks: list[Block], mentions: list[Mention], claims: list[Claim]):
+    def __init__(self, documents: list[Document], texts: BlockTexts, mentions: list[Mention], claims: list[Claim]):
         self.paths = {d.doc_id: d.source_path for d in documents if d.status in ("ok", "error")}
-        self.blocks = {(b.doc_id, b.block_idx): b for b in blocks}
+        self.texts = texts
         self._starts: dict[tuple[str, int], list[int]] = {}
         self.mentions: list[Mention] = []
         self.claims: list[Claim] = []
@@ -65,14 +77,14 @@ class EvidenceIndex:
             self.by_muscle.setdefault(mention.muscle_id, []).append(mention)
 
     def sentence(self, doc_id: str, block_idx: int, char: int) -> str:
-        block = self.blocks.get((doc_id, block_idx))
-        if block is None:
-            return ""
         key = (doc_id, block_idx)
+        text = self.texts.get(key)
+        if text is None:
+            return ""
         if key not in self._starts:
-            self._starts[key] = sentence_starts(block.text)
-        start, end = sentence_span(self._starts[key], block.text, char)
-        return block.text[start:end].strip()
+            self._starts[key] = sentence_starts(text)
+        start, end = sentence_span(self._starts[key], text, char)
+        return text[start:end].strip()
 
     def of_mention(self, side: str, mention: Mention) -> Evidence:
         quote = self.sentence(mention.doc_id, mention.block_idx, mention.char_start)

@@ -13,6 +13,7 @@ recovery of any build killed before), and its outputs replace the folder in one 
 from __future__ import annotations
 
 import contextlib
+import copy
 import gc
 import time
 from collections.abc import Callable, Iterator
@@ -195,4 +196,7 @@ def _collect(result: RunResult, out: Any) -> None:
     if out.signature is not None and out.document.status in ("ok", "error"):
         result.signatures[out.document.doc_id] = out.signature
     for name, stats in out.stats.items():
-        result.stage_stats[name] = result.stage_stats[name] + stats if name in result.stage_stats else stats
+        if name in result.stage_stats:
+            result.stage_stats[name] += stats
+        else:  # a copy: the sum grows in place, and must not grow the first document's own stats
+            result.stage_stats[name] = copy.deepcopy(stats)

@@ -40,7 +40,7 @@ COMPILED_NAME = "compiled"  # built objects (spaCy pipelines), reused across bui
 T = TypeVar("T")
 
 # Bumped when the layout of cached values changes.
-CACHE_FORMAT = "5"
+CACHE_FORMAT = "6"
 
 
 @cache

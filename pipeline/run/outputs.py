@@ -101,7 +101,7 @@ def reconcile_build(result: RunResult, decisions: list[Decision], settings: Sett
         with steps.step("near-duplicate groups"):
             groups = {doc_id: group for doc_id, (group, _) in result.source_groups().items()}
         with steps.step("facts and conflicts"):
-            inputs = ReconcileInputs(result.documents, result.blocks.kept, result.mentions, result.claims, groups)
+            inputs = ReconcileInputs(result.documents, result.blocks.texts, result.mentions, result.claims, groups)
             reconciled = reconcile(inputs, lexicon, cached_reference(), decisions)
         with steps.step("rows"):
             result.reconciled = reconciled

@@ -4,6 +4,7 @@ import pytest
 
 from pipeline.extract.lexicon import cached_lexicon
 from pipeline.reconcile import ReconcileInputs, reconcile
+from pipeline.reconcile.evidence import texts_of
 from pipeline.reconcile.facts import fact_id
 from pipeline.reconcile.keys import (
     base_form,
@@ -49,7 +50,7 @@ def mention(doc, surface, muscle, match_type="exact", flags=(), block=0, start=0
 def run(claims=(), mentions=(), blocks=(), groups=None, decisions=()):
     documents = [Document(doc_id=d, source_path=f"{d}.txt", format="text") for d in DOCS]
     groups = groups or {d: d for d in DOCS}
-    inputs = ReconcileInputs(documents, list(blocks), list(mentions), list(claims), groups)
+    inputs = ReconcileInputs(documents, texts_of(blocks), list(mentions), list(claims), groups)
     return reconcile(inputs, cached_lexicon(), cached_reference(), list(decisions))
 
 

@@ -201,6 +201,16 @@ def test_a_portuguese_page_is_judged_by_its_own_stoplist():
     assert all(b.kept for b in out.blocks)
 
 
+def test_plain_english_is_judged_without_reading_every_other_stoplist():
+    from pipeline.strip.textclean import features
+
+    features._stoplist_index.cache_clear()
+    assert detect_stoplist(PROSE.lower().replace(".", "").split()) == "English"
+    assert features._stoplist_index.cache_info().currsize == 0
+    assert detect_stoplist(["os", "músculos", "da", "perna", "e", "o", "pé", "no", "chão"]) not in (None, "English")
+    assert features._stoplist_index.cache_info().currsize == 1
+
+
 def test_the_error_for_an_empty_result_says_what_happened():
     doc = Document(doc_id="d2", source_path="menu.txt", format="text", text="Home\nAbout\nContact us\n")
     doc, blocks = strip_boilerplate(doc)

@@ -6,7 +6,7 @@ from pipeline.records import Block
 from pipeline.write.blocktable import BlockTable, StrippedBlocks
 
 
-def test_removed_blocks_are_counted_and_tabled_but_only_kept_ones_stay_as_objects():
+def test_removed_blocks_are_counted_and_tabled_and_kept_texts_are_looked_up_by_block():
     table = BlockTable()
     table.add(
         [
@@ -17,7 +17,10 @@ def test_removed_blocks_are_counted_and_tabled_but_only_kept_ones_stay_as_object
     )
     table.add([])
     table.add([Block("b", 0, "heading", "Hamstrings", kept=True, section_path=["Hamstrings"])])
-    assert [b.text for b in table.kept] == ["Calves lift the heel.", "Hamstrings"]
+    assert table.texts.get(("a", 0)) == "Calves lift the heel."
+    assert table.texts.get(("b", 0)) == "Hamstrings"
+    assert table.texts.get(("a", 1)) is None  # removed: never quoted
+    assert table.texts.get(("c", 0)) is None
     assert (table.n_kept, table.n_removed) == (2, 2)
     assert table.kept_per_doc == {"a": 1, "b": 1} and table.removed_per_doc == {"a": 2}
     assert table.kept_chars_per_doc["a"] == len("Calves lift the heel.")
@@ -39,8 +42,20 @@ def test_stripped_blocks_add_up_to_the_same_table_as_the_blocks_they_hold():
     from_objects.add(blocks)
     from_stripped.add(pickle.loads(pickle.dumps(stripped)))  # as the cache gives it back
     assert from_stripped.table().equals(from_objects.table())
-    assert (from_stripped.kept, from_stripped.removed_per_doc) == (from_objects.kept, from_objects.removed_per_doc)
-    assert from_stripped.kept_chars_per_doc == {"a": len("Calves")}
+    assert from_stripped.removed_per_doc == from_objects.removed_per_doc == {"a": 1, "b": 1}
+    assert from_stripped.kept_chars_per_doc == from_objects.kept_chars_per_doc == {"a": len("Calves")}
+    assert from_stripped.texts.get(("a", 0)) == "Calves"
+
+
+def test_kept_blocks_come_back_from_the_rows_as_the_objects_they_were():
+    blocks = [
+        Block("a", 0, "heading", "Calves", kept=True, section_path=["Calves"], line_start=1, line_end=1),
+        Block("a", 1, "paragraph", "Share this", kept=False, removal_reason="share_buttons"),
+        Block("a", 2, "list_item", "Soleus raises", kept=True, section_path=["Calves"], line_start=3, line_end=4),
+    ]
+    restored = pickle.loads(pickle.dumps(StrippedBlocks.of(blocks)))
+    assert restored.kept == [blocks[0], blocks[2]]
+    assert restored.kept_counts == {"a": 2}
 
 
 def test_an_empty_table_still_has_the_blocks_schema():

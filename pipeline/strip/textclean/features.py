@@ -51,7 +51,8 @@ CODE_OR_FILLER = re.compile(r"javascript|lorem ipsum|[{}]|</?[a-z]+>", re.I)
 
 @lru_cache(maxsize=1)
 def _stoplist_index() -> dict[str, tuple[str, ...]]:
-    """word -> languages whose jusText stoplist contains it."""
+    """word -> languages whose jusText stoplist contains it. Built only for a page that is not
+    plainly English: reading all 100 stoplists takes about 0.6 s, once per worker."""
     import justext
 
     index: dict[str, list[str]] = {}
@@ -81,18 +82,20 @@ def detect_stoplist(words: list[str]) -> str | None:
     """The jusText stoplist language that best fits the words, or None if none fits."""
     if not words:
         return None
+    tally = Counter(words)
+    english_words = stoplist("English")
+    english = sum(n for word, n in tally.items() if word in english_words)
+    if english >= ENGLISH_DENSITY * len(words):
+        return "English"  # whatever the other stoplists say: the index of all of them is not needed
     index = _stoplist_index()
     counts: dict[str, int] = {}
-    tally = Counter(words)
     for word, n in tally.items():
         for language in index.get(word, ()):
             counts[language] = counts.get(language, 0) + n
     if not counts:
         return None
     best = max(sorted(counts), key=counts.__getitem__)
-    english_words = stoplist("English")
-    english = sum(n for word, n in tally.items() if word in english_words)
-    if english >= ENGLISH_DENSITY * len(words) or english >= ENGLISH_NEAR_BEST * counts[best] > 0:
+    if english >= ENGLISH_NEAR_BEST * counts[best] > 0:
         return "English"
     return best if counts[best] / len(words) >= MIN_LANGUAGE_DENSITY else None
 
