@@ -7,8 +7,9 @@ modification and change times, inode) and the document it read as (id, format, e
 length): `iter_documents` yields that document, without its text, for a file whose identity is
 unchanged and whose stages the cache holds; any other file is read as usual.
 
-A file written within `RACY_NS` of the moment its entry was recorded is never trusted: a change
-inside one tick of the file system's clock could leave size and times as they were. Documents
+A file written within `RACY_NS` of the moment its entry was recorded is not trusted on its
+identity alone: a change inside one tick of the file system's clock could leave size and times
+as they were. It is trusted once this build's key has hashed it to the bytes recorded. Documents
 that failed to read are not recorded; they are read again every time.
 
 Entries also keep the SHA-256 of the file's bytes that the build key hashed, so the next build
@@ -96,9 +97,17 @@ class KnownInputs:
         now = identity(source.path)
         if not isinstance(entry, dict) or now is None or entry.get("identity") != now or now[0] > max_bytes:
             return None
-        if entry.get("recorded_ns", 0) - now[1] < RACY_NS or entry.get("format") != source.format:
+        if entry.get("format") != source.format:
+            return None
+        if entry.get("recorded_ns", 0) - now[1] < RACY_NS and not self._hashed_same(source.rel_path, entry, now):
             return None
         return entry
+
+    def _hashed_same(self, rel_path: str, entry: dict, now: list[int]) -> bool:
+        """Whether this build's key hashed the file, as it is now, to the bytes the entry was read
+        from: then an entry recorded too soon after the file's last write is as good as any (a
+        build run right after an edit need not read that file again on the next build)."""
+        return self._hashed_as(rel_path, now) and entry.get("sha256") == self.digests[rel_path]
 
     def remember(self, source: Source, doc: Document) -> None:
         """Record a document read in full (only a clean read: errors are read again next time)."""

@@ -82,6 +82,29 @@ def test_a_file_written_just_before_it_was_recorded_is_read_again(raw, tmp_path,
     assert RACY_NS >= 1_000_000_000
 
 
+def test_a_fresh_file_is_trusted_once_the_build_key_hashed_it_to_the_bytes_recorded(raw, tmp_path, monkeypatch):
+    import hashlib
+
+    from pipeline.ingest.known import identity
+
+    fresh = raw / "a.txt"
+    fresh.write_text(TEXT + "fresh")  # within RACY_NS of the recording, as a build run right after an edit
+
+    def keyed_build(sha256: str) -> None:
+        known = KnownInputs.load(tmp_path / "cache")
+        known.digests, known.hashed = {"a.txt": sha256}, {"a.txt": identity(str(fresh))}  # as the build key sets them
+        list(iter_documents(discover(raw), known=known, served=lambda doc: True))
+        known.save()
+
+    true_sha = hashlib.sha256(fresh.read_bytes()).hexdigest()
+    keyed_build(true_sha)
+    seen = reads(monkeypatch)
+    keyed_build(true_sha)
+    assert seen == []
+    keyed_build("0" * 64)  # the key found other bytes behind the same identity: read it
+    assert seen == ["a.txt"]
+
+
 def test_failed_reads_are_not_remembered_and_a_damaged_index_is_ignored(raw, tmp_path, monkeypatch):
     (raw / "empty.txt").write_text("   \n")
     aged(raw / "empty.txt")
