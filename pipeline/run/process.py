@@ -4,7 +4,7 @@ when it can be.
 `DocumentProcessor(doc)` runs the per-document stages of the registry (`stages.py`) in order,
 up to the stage a build stops after. Each step reads what the steps before it left in the
 `DocumentOutput`, stores its own result in the cache, and reports its stats; stats are merged
-by the build with `+`. Both engines (`engines.py`) map this one function over the documents.
+by the build with `+=`. Both engines (`engines.py`) map this one function over the documents.
 
 This module imports nothing heavy: the steps themselves (`steps.py`, with spaCy and
 trafilatura) load only when a document needs one run, so a build's driver that serves every
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 @dataclass
 class DocumentOutput:
     document: Document  # with the metadata strip recovered; its text is dropped
-    stripped: StrippedBlocks | None = None  # every block's row, and the kept blocks as objects
+    stripped: StrippedBlocks | None = None  # every block's row; the kept blocks as objects on demand
     mentions: list[Mention] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     signature: np.ndarray | None = None  # MinHash of the kept text, for near-duplicate grouping
