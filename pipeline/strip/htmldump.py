@@ -70,7 +70,9 @@ def html_to_dump(markup: str) -> str:
         root = lxml_html.document_fromstring(markup)
     except (ValueError, lxml_html.etree.ParserError):
         return ""
-    for element in root.iter(*DROPPED_ELEMENTS):
+    # Listed first: dropping elements while iterating the tree skips the one after each drop,
+    # so a second script in a row would leak its code into the dump.
+    for element in list(root.iter(*DROPPED_ELEMENTS)):
         element.drop_tree()
     body = root.find("body")
     parts: list[str] = []
