@@ -34,15 +34,16 @@ class Stats:
         return self
 
     def __getstate__(self) -> tuple[dict[str, Any], dict[str, dict]]:
-        values = dict(self.__dict__)
-        counters = {name: dict(values.pop(name)) for name, value in self.__dict__.items() if type(value) is Counter}
-        return values, counters
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        counters = {name: dict(value) for name, value in values.items() if type(value) is Counter}
+        return {name: value for name, value in values.items() if name not in counters}, counters
 
     def __setstate__(self, state: tuple[dict[str, Any], dict[str, dict]]) -> None:
         values, counters = state
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
         for name, counts in counters.items():
-            values[name] = counter_of(counts)
-        self.__dict__.update(values)
+            object.__setattr__(self, name, counter_of(counts))
 
     def to_dict(self) -> dict[str, Any]:
         """Fields in order; Counters become dicts sorted by key."""

@@ -99,8 +99,12 @@ class KnownInputs:
             return None
         if entry.get("format") != source.format:
             return None
-        if entry.get("recorded_ns", 0) - now[1] < RACY_NS and not self._hashed_same(source.rel_path, entry, now):
-            return None
+        if entry.get("recorded_ns", 0) - now[1] < RACY_NS:
+            if not self._hashed_same(source.rel_path, entry, now):
+                return None
+            # Verified now, as a read would have: recorded again, so a later build can trust the
+            # identity alone (and take the hash from here) once the file is old enough.
+            entry["recorded_ns"] = self.recorded_ns
         return entry
 
     def _hashed_same(self, rel_path: str, entry: dict, now: list[int]) -> bool:

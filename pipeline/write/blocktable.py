@@ -80,6 +80,7 @@ class KeptTexts:
     def add(self, stripped: StrippedBlocks) -> None:
         for doc_id in stripped.kept_counts:
             self._batches.setdefault(doc_id, []).append(stripped.rows)
+            self._texts.pop(doc_id, None)  # read again, with these rows, at the next lookup
 
     def get(self, key: tuple[str, int], default: str | None = None) -> str | None:
         doc_id, block_idx = key

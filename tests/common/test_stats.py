@@ -53,3 +53,17 @@ def test_stats_come_back_from_pickle_with_real_counters():
     assert restored == Nested(Example(4, Counter(b=2, a=0)), 7)
     assert type(restored.inner.by_kind) is Counter and restored.inner.by_kind["missing"] == 0
     assert list(restored.inner.by_kind) == ["b", "a"]  # insertion order kept
+
+
+@dataclass(slots=True)
+class Slotted(Stats):
+    seen: int = 0
+    by_kind: Counter[str] = field(default_factory=Counter)
+
+
+def test_stats_with_slots_survive_pickle_and_copy():
+    import copy
+    import pickle
+
+    original = Slotted(3, Counter(x=2))
+    assert pickle.loads(pickle.dumps(original)) == original == copy.deepcopy(original)

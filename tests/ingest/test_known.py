@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -98,9 +99,14 @@ def test_a_fresh_file_is_trusted_once_the_build_key_hashed_it_to_the_bytes_recor
 
     true_sha = hashlib.sha256(fresh.read_bytes()).hexdigest()
     keyed_build(true_sha)
+    index = tmp_path / "cache" / INDEX_FILE
+    first_recorded = json.loads(index.read_text())["entries"]["a.txt"]["recorded_ns"]
     seen = reads(monkeypatch)
     keyed_build(true_sha)
     assert seen == []
+    # Verified by its hash, the entry is recorded again: once the file is old enough, its
+    # identity alone will do, and the next key takes the hash from the index.
+    assert json.loads(index.read_text())["entries"]["a.txt"]["recorded_ns"] > first_recorded
     keyed_build("0" * 64)  # the key found other bytes behind the same identity: read it
     assert seen == ["a.txt"]
 

@@ -209,6 +209,8 @@ def test_plain_english_is_judged_without_reading_every_other_stoplist():
     assert features._stoplist_index.cache_info().currsize == 0
     assert detect_stoplist(["os", "músculos", "da", "perna", "e", "o", "pé", "no", "chão"]) not in (None, "English")
     assert features._stoplist_index.cache_info().currsize == 1
+    # The project's own additions to English alone do not make a stoplist fit.
+    assert detect_stoplist(["why", "squats"]) is None
 
 
 def test_the_error_for_an_empty_result_says_what_happened():

@@ -69,3 +69,11 @@ def test_the_table_comes_in_document_order_whatever_order_documents_arrived_in()
     for doc in ("c", "a", "b"):
         table.add([Block(doc, i, "paragraph", f"{doc}{i}", kept=True) for i in range(2)])
     assert table.table().column("text").to_pylist() == ["a0", "a1", "b0", "b1", "c0", "c1"]
+
+
+def test_a_document_added_again_after_a_lookup_has_all_its_texts():
+    table = BlockTable()
+    table.add([Block("g", 0, "paragraph", "Calves lift the heel.", kept=True)])
+    assert table.texts.get(("g", 1)) is None
+    table.add([Block("g", 1, "paragraph", "Soleus raises help.", kept=True)])
+    assert (table.texts.get(("g", 0)), table.texts.get(("g", 1))) == ("Calves lift the heel.", "Soleus raises help.")
