@@ -40,12 +40,11 @@ class PatternMatcher:
     def __init__(self, patterns: tuple[BoilerplatePattern, ...]) -> None:
         compiled = [_compile(p) for p in patterns]
         longest = max((p.max_words for p in patterns), default=0)
-        # The patterns a block of n words can match, for every n up to the largest max_words,
-        # as (pattern, search, on lower-cased text, search for any of its needles or None).
-        self.by_words = [
-            [(c.pattern, c.regex.search, c.on_lower, _any_of(c.needles)) for c in compiled if c.pattern.max_words >= n]
-            for n in range(longest + 1)
-        ]
+        # Each pattern as (pattern, search, on lower-cased text, search for any of its needles or
+        # None), made once: the rows below share them.
+        entries = [(c.pattern, c.regex.search, c.on_lower, _any_of(c.needles)) for c in compiled]
+        # The patterns a block of n words can match, for every n up to the largest max_words.
+        self.by_words = [[e for e in entries if e[0].max_words >= n] for n in range(longest + 1)]
 
     def first(self, text: str, n_words: int) -> BoilerplatePattern | None:
         """The first pattern, in file order, that matches the text."""
