@@ -113,6 +113,7 @@ def run_documents(
     settings: EngineSettings,
     expected: int | None = None,
     reread: Callable[[Document], Document | None] | None = None,
+    while_waiting: Callable[[], None] | None = None,
 ) -> Iterator[DocumentOutput]:
     """Each document's output, in input order, with a bounded number of documents in flight.
 
@@ -122,6 +123,8 @@ def run_documents(
     the cache will not serve (`expected`), the pool starts at once with no more workers than
     that, and they load their pipelines while this process serves the others. A document that
     came unread but that the cache then fails to serve (a damaged entry) is read by `reread`.
+    Once every document is read, if workers are still busy, `while_waiting` runs here: this
+    process would otherwise only wait for them.
     """
     from pipeline.run.process import DocumentProcessor  # spaCy and trafilatura load only when a run starts
 
@@ -140,6 +143,8 @@ def run_documents(
             while pending and (working > workers.window or pending[0].done()):
                 working -= not isinstance(pending[0], _Served)
                 yield pending.popleft().result()  # a worker's exception is raised here, in input order
+        if while_waiting is not None and pending and not pending[0].done():
+            while_waiting()
         while pending:
             yield pending.popleft().result()
 

@@ -77,9 +77,13 @@ def test_a_pool_started_for_the_expected_documents_gives_the_same_outputs_and_is
 
     settings = EngineSettings(workers=2, cache_dir=tmp_path / "cache", use_cache=True, through="claims")
     sources = discover(corpus)
-    cold = list(run_documents(iter_documents(sources), settings, expected=len(sources)))
+    waits = []
+    cold = list(
+        run_documents(iter_documents(sources), settings, expected=len(sources), while_waiting=lambda: waits.append(1))
+    )
     # Expecting one document that the cache serves after all: one loading worker, stopped unused.
-    warm = list(run_documents(iter_documents(sources), settings, expected=1))
+    warm = list(run_documents(iter_documents(sources), settings, expected=1, while_waiting=lambda: waits.append(1)))
+    assert len(waits) == 1  # the cold run waited for its workers once; the warm one never did
     assert [o.from_cache for o in cold] == [False] * len(sources)
     assert [o.from_cache for o in warm] == [True] * len(sources)
     assert [(o.mentions, o.claims) for o in warm] == [(o.mentions, o.claims) for o in cold]
