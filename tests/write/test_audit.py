@@ -187,6 +187,19 @@ def test_a_page_names_the_digest_of_what_it_shows(seed_build, raw_dir):
     assert f'content="{page_digest(document)}"' in render_audit_page(document)
 
 
+def test_the_digest_depends_on_the_values_not_on_which_objects_are_shared():
+    from pipeline.write.audit import AuditDocument
+    from pipeline.write.audit_page import page_digest
+
+    name = "".join(["gluteus ", "medius"])  # built at run time: one object, used twice below
+    shared = AuditDocument(doc={"doc_id": "d", "title": name}, copies=[name], items=[])
+    title, copy = ("".join(["gluteus ", "medius"]) for _ in range(2))  # two equal objects
+    separate = AuditDocument(doc={"doc_id": "d", "title": title}, copies=[copy], items=[])
+    assert shared.doc["title"] is shared.copies[0] and separate.doc["title"] is not separate.copies[0]
+    assert page_digest(shared) == page_digest(separate)
+    assert page_digest(separate) != page_digest(AuditDocument(doc={"doc_id": "d", "title": name}, copies=[], items=[]))
+
+
 def sorted_ids(out: Path) -> list[str]:
     return sorted(pq.read_table(out / "documents.parquet", columns=["doc_id"])["doc_id"].to_pylist())
 
