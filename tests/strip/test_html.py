@@ -119,7 +119,7 @@ def test_no_script_after_a_dropped_element_that_held_another_leaks_into_the_dump
     from pipeline.strip.htmldump import html_to_dump, html_to_dump_streamed
 
     page = (
-        "<html><body><p>Calves lift the heel.</p><noscript><style>.lazy{display:none}</style></noscript>"
+        "<html><body><p>Calves lift the heel.</p><noscript><style>.fold{visibility:hidden}</style></noscript>"
         "<script>var tracker = 1;</script><p>Glutes drive the hip.</p></body></html>"
     )
     assert html_to_dump(page) == html_to_dump_streamed(page) == "Calves lift the heel.\n\nGlutes drive the hip.\n"
