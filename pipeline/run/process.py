@@ -39,7 +39,7 @@ class DocumentOutput:
     mentions: list[Mention] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     signature: np.ndarray | None = None  # MinHash of the kept text, for near-duplicate grouping
-    objects: dict[int, list[Found]] | None = None  # claim objects per kept block, when the muscles step found them
+    objects: dict[int, list[Found]] | None = None  # claim objects per kept block, from muscles to claims
     stats: dict[str, Stats] = field(default_factory=dict)  # stage name -> that stage's stats
     stages_cached: int = 0  # how many of the stages run came from the cache
     stages_run: int = 0
@@ -107,6 +107,9 @@ class DocumentProcessor:
                 out.stages_cached += 1
             out.stages_run += 1
             self._restore(stage, out, value)
+        # A hand-off from the muscles step to the claims step, and not for the build: a worker's
+        # output that carried claim objects made the build import spaCy (0.5 s) to unpickle them.
+        out.objects = None
         return out
 
     @staticmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 
@@ -77,3 +78,21 @@ def test_a_build_raises_the_collector_thresholds_and_restores_them():
     with pytest.raises(RuntimeError), fewer_collections():
         raise RuntimeError("a failed build")
     assert gc.get_threshold() == before
+
+
+def test_a_workers_output_unpickles_in_the_build_without_spacy(tmp_path):
+    from pipeline.records import Document
+    from pipeline.run.cache import StageCache
+    from pipeline.run.process import DocumentProcessor
+
+    text = "Squats and lunges strengthen the glutes and the hamstrings, which drive every running stride.\n"
+    doc = Document(doc_id="d", source_path="a.txt", format="text", text=text)
+    out = DocumentProcessor(StageCache(enabled=False))(doc)
+    assert out.claims, "the example must give claims, so that claim objects were found on the way"
+    (tmp_path / "out.pickle").write_bytes(pickle.dumps(out))
+    probe = (
+        f"import pickle, sys\npickle.loads(open({str(tmp_path / 'out.pickle')!r}, 'rb').read())\n"
+        "print('spacy' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
