@@ -188,12 +188,16 @@ def _reader_of_unread(
 def _load_reconcile_data() -> None:
     """The lexicon, vocabulary and reference knowledge reconcile starts by loading (about 0.1 s),
     loaded while the workers finish their last documents: after one edit, the build's own
-    process serves the other documents well before the worker that took the edited one is done."""
+    process serves the other documents well before the worker that took the edited one is done.
+
+    A file that fails to load here fails again in reconcile, which reports it: failing here
+    would lose the documents still in the workers, which reconcile finds cached."""
     from pipeline.extract.lexicon import cached_lexicon
     from pipeline.extract.vocabulary import cached_vocabulary
     from pipeline.reconcile.knowledge import cached_reference
 
-    cached_lexicon(), cached_vocabulary(check_patterns=False), cached_reference()
+    with contextlib.suppress(Exception):
+        cached_lexicon(), cached_vocabulary(check_patterns=False), cached_reference()
 
 
 def _collect(result: RunResult, out: Any) -> None:

@@ -96,3 +96,16 @@ def test_a_workers_output_unpickles_in_the_build_without_spacy(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_loading_reconcile_data_early_leaves_a_bad_file_to_reconcile(monkeypatch):
+    from pipeline.extract import lexicon
+    from pipeline.run.build import _load_reconcile_data
+
+    def broken():
+        raise ValueError("muscles.jsonl line 3: not JSON")
+
+    monkeypatch.setattr(lexicon, "cached_lexicon", broken)
+    _load_reconcile_data()  # no error here: the documents still in the workers must be kept
+    with pytest.raises(ValueError, match="line 3"):
+        lexicon.cached_lexicon()

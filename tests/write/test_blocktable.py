@@ -77,3 +77,22 @@ def test_a_document_added_again_after_a_lookup_has_all_its_texts():
     assert table.texts.get(("g", 1)) is None
     table.add([Block("g", 1, "paragraph", "Soleus raises help.", kept=True)])
     assert (table.texts.get(("g", 0)), table.texts.get(("g", 1))) == ("Calves lift the heel.", "Soleus raises help.")
+
+
+def test_the_blocks_table_has_one_chunk_per_document_however_its_rows_arrived():
+    # Parquet bytes depend on the chunks, and the writer keeps an Arrow table's chunks: a build
+    # from the cache or from workers must chunk its blocks as a build that ran every step here.
+    from pipeline.write.parquet import to_table
+
+    documents = {
+        doc: [Block(doc, i, "paragraph", f"{doc} {i}", kept=i % 2 == 0) for i in range(n)]
+        for doc, n in (("c", 3), ("a", 2), ("b", 4))
+    }
+    direct, served = BlockTable(), BlockTable()
+    for blocks in documents.values():
+        direct.add(blocks)
+        served.add(pickle.loads(pickle.dumps(StrippedBlocks.of(blocks))))  # as the cache or a worker gives it
+    layouts = [[len(chunk) for chunk in table.table().column("doc_id").chunks] for table in (direct, served)]
+    assert layouts[0] == layouts[1] == [2, 4, 3]
+    written = to_table("blocks", served.table())
+    assert [len(chunk) for chunk in written.column("text").chunks] == [2, 4, 3]
