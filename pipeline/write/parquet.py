@@ -44,7 +44,8 @@ def to_table(name: str, data: Rows | pa.Table) -> pa.Table:
     Rows become one contiguous table; an Arrow table keeps its chunks. The Parquet bytes depend
     on the chunks, and the one Arrow table a build passes, the blocks, has one chunk per
     document whichever engine made it and whether or not the cache served it. Copying its
-    million rows into one chunk took 0.3 s of a changed build at N = 5,000 (bench/throughput.py).
+    million rows into one chunk took 0.3 s of a changed build on bench/throughput.py's N = 5,000
+    corpus, timed table by table.
     """
     schema = TABLES[name]
     try:
