@@ -250,8 +250,7 @@ class ObjectsOnly:
     (0.9 s) in every process that meets a table row."""
 
     def __init__(self, nlp: Language) -> None:
-        missing = [name for name in OBJECT_PIPES if name not in nlp.pipe_names]
-        if missing or tuple(nlp.pipe_names[: len(OBJECT_PIPES)]) != OBJECT_PIPES:
+        if tuple(nlp.pipe_names[: len(OBJECT_PIPES)]) != OBJECT_PIPES:
             raise ValueError(f"the pipeline does not start with the claim-object components {OBJECT_PIPES}")
         self.nlp = nlp
         self.disabled = [name for name in nlp.pipe_names if name not in OBJECT_PIPES]

@@ -120,7 +120,7 @@ class BlockTable:
     def table(self) -> pa.Table:
         """Every block added, by document id: each document's rows are in block order, so the
         table comes in the key order the writer needs, and about a million rows need no sort."""
-        batches = sorted(self.batches, key=lambda batch: batch.column("doc_id")[0].as_py() if batch.num_rows else "")
+        batches = sorted(self.batches, key=lambda batch: batch.column("doc_id")[0].as_py())  # none is empty
         return pa.Table.from_batches(batches, schema=BLOCKS)
 
     @property

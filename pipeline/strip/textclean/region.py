@@ -139,8 +139,7 @@ def _structured_run(blocks: list[TextBlock], edge: int, step: int = 1) -> int:
     them however short or stopword-poor ("1 tsp cinnamon"), the labels between them ("Week 2",
     "Breakfast") lean on them as on prose, and the duplicate pass lets them recur (a plan
     repeats a meal on several days)."""
-    lines = _run_lines(blocks, edge, step)
-    quantified = [i for i in lines if has_quantity(blocks[i].text)]
+    lines, quantified = _run_lines(blocks, edge, step)
     if len(quantified) < MIN_QUANTIFIED_LINES or len(quantified) < MIN_QUANTIFIED_SHARE * len(lines):
         return edge
     for i in quantified:
@@ -150,11 +149,13 @@ def _structured_run(blocks: list[TextBlock], edge: int, step: int = 1) -> int:
     return lines[-1]
 
 
-def _run_lines(blocks: list[TextBlock], edge: int, step: int) -> list[int]:
+def _run_lines(blocks: list[TextBlock], edge: int, step: int) -> tuple[list[int], list[int]]:
     """Indices of the kept lines from `edge` on in the direction of `step`, up to a zone, the
     title, a row of removed lines or a long stretch without a quantity (removed lines count in
-    it: a menu a pattern half named is still a menu), and back to the last line that states one."""
+    it: a menu a pattern half named is still a menu), and back to the last line that states one;
+    and, of those, the lines that state a quantity."""
     lines: list[int] = []
+    quantified: list[int] = []
     run_length, since_quantity, removed = 0, 0, 0
     i = edge + step
     while 0 <= i < len(blocks):
@@ -166,9 +167,11 @@ def _run_lines(blocks: list[TextBlock], edge: int, step: int) -> list[int]:
             break
         if block.kept:
             lines.append(i)
-            run_length = len(lines) if quantity else run_length
+            if quantity:
+                quantified.append(i)
+                run_length = len(lines)
         i += step
-    return lines[:run_length]
+    return lines[:run_length], quantified
 
 
 def _introduced_list(blocks: list[TextBlock], end: int) -> int:
